@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace IdentityServer.Data;
+
+/// <summary>One context for Identity's users and OpenIddict's applications, authorizations, scopes and tokens.</summary>
+internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
+    : IdentityDbContext<ApplicationUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+        builder.Entity<ApplicationUser>(user =>
+        {
+            user.Property(u => u.Name).HasMaxLength(256);
+
+            // SQLite cannot order or compare DateTimeOffset; store UTC ticks.
+            user.Property(u => u.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        });
+    }
+}

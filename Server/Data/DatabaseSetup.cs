@@ -1,0 +1,33 @@
+using IdentityServer.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace IdentityServer.Data;
+
+internal static class DatabaseSetup
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services, ServerOptions options, IHostEnvironment environment)
+    {
+        var connectionString = ResolveSqlitePath(options.Database.ConnectionString, environment.ContentRootPath);
+        services.AddDbContext<ApplicationDbContext>(db =>
+        {
+            db.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__EFMigrationsHistory"));
+            db.AddInterceptors(new SqlitePragmas());
+            db.UseOpenIddict();
+        });
+        return services;
+    }
+
+    /// <summary>A relative SQLite file is placed under the content root, not wherever the process was started.</summary>
+    private static string ResolveSqlitePath(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && !Path.IsPathRooted(file)
+            && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, file));
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using IdentityServer.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: applies migrations (never EnsureCreated), switches SQLite to
+/// WAL, and re-applies the clients, scopes and users declared in configuration.
+/// </summary>
+internal sealed partial class DatabaseInitializer(IServiceProvider services, IOptions<ServerOptions> options, ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        if (options.Value.Database.MigrateAtStartup)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        // WAL lets readers and the writer work at once; the setting is stored in the database file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+        var changes = await scope.ServiceProvider.GetRequiredService<ConfigurationSeeder>().SeedAsync(cancellationToken);
+        LogSeeded(changes);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration applied: {Changes} client(s), scope(s) or user(s) created or updated")]
+    private partial void LogSeeded(int changes);
+}

@@ -1,0 +1,32 @@
+using IdentityServer.Oidc;
+using IdentityServer.Seeding;
+
+namespace IdentityServer.Hosting;
+
+internal static class HostingSetup
+{
+    public static IServiceCollection AddStartupTasks(this IServiceCollection services)
+    {
+        services.AddScoped<ConfigurationSeeder>();
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHostedService<StartupBanner>();
+        return services;
+    }
+
+    public static WebApplication UseServer(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+        }
+
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapProtocolEndpoints();
+        return app;
+    }
+}

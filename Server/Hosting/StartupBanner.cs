@@ -1,0 +1,60 @@
+using IdentityServer.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Hosting;
+
+/// <summary>In Development, prints where the server is and how to try it, once it listens.</summary>
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, IOptions<ServerOptions> options, IHostEnvironment environment) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (environment.IsDevelopment())
+        {
+            lifetime.ApplicationStarted.Register(Print);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Print()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null)
+        {
+            return;
+        }
+
+        var issuer = (options.Value.Issuer?.AbsoluteUri ?? address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).TrimEnd('/');
+        var lines = new List<string>
+        {
+            "",
+            "  IdentityServer is running (Development).",
+            $"  Issuer     {issuer}/",
+            $"  Discovery  {issuer}/.well-known/openid-configuration",
+        };
+        foreach (var client in options.Value.Clients)
+        {
+            lines.Add($"  Client     {client.ClientId,-14} {client.Type,-12} {string.Join(' ', client.GrantTypes)}");
+        }
+
+        foreach (var user in options.Value.Users)
+        {
+            lines.Add($"  User       {user.UserName,-14} (password in appsettings.Development.json)");
+        }
+
+        var machine = options.Value.Clients.FirstOrDefault(c => c.GrantTypes.Contains("client_credentials") && c.Secret is not null);
+        if (machine is not null)
+        {
+            // Only the Development demo client's documented secret is ever printed.
+            lines.Add("  Try it:");
+            lines.Add($"    curl -s -u {machine.ClientId}:{machine.Secret} -d grant_type=client_credentials{(machine.Scopes.Count > 0 ? " -d scope=" + string.Join("+", machine.Scopes) : "")} {issuer}/connect/token");
+        }
+
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

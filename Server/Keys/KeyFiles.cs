@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using IdentityServer.Configuration;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IdentityServer.Keys;
+
+/// <summary>
+/// Loads the server's private keys from PEM files. In Development (or with GenerateMissing) a missing
+/// file is generated once and reused at every start, so tokens keep validating across restarts.
+/// </summary>
+internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool generate)
+{
+    public RsaSecurityKey RsaSigningKey() =>
+        Load(options.RsaSigningKeyFile, "signing-rsa.pem", () => RSA.Create(2048), pem => { var k = RSA.Create(); k.ImportFromPem(pem); return k; },
+            rsa => new RsaSecurityKey(rsa));
+
+    public ECDsaSecurityKey EcdsaSigningKey() =>
+        Load(options.EcdsaSigningKeyFile, "signing-ecdsa.pem", () => ECDsa.Create(ECCurve.NamedCurves.nistP256), pem => { var k = ECDsa.Create(); k.ImportFromPem(pem); return k; },
+            ecdsa => new ECDsaSecurityKey(ecdsa));
+
+    public RsaSecurityKey EncryptionKey() =>
+        Load(options.EncryptionKeyFile, "encryption-rsa.pem", () => RSA.Create(2048), pem => { var k = RSA.Create(); k.ImportFromPem(pem); return k; },
+            rsa => new RsaSecurityKey(rsa));
+
+    private TKey Load<TAlg, TKey>(string? configured, string defaultName, Func<TAlg> create, Func<string, TAlg> import, Func<TAlg, TKey> wrap)
+        where TAlg : AsymmetricAlgorithm
+        where TKey : AsymmetricSecurityKey
+    {
+        var path = Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, defaultName)));
+        if (!File.Exists(path))
+        {
+            if (!generate)
+            {
+                throw new InvalidOperationException($"Key file '{path}' does not exist. Provide it, or set {ServerOptions.Section}:Keys:GenerateMissing to true.");
+            }
+
+            WriteNew(path, create);
+        }
+
+        TAlg algorithm;
+        try
+        {
+            algorithm = import(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Key file '{path}' is not a PEM private key of the expected type: {e.Message}", e);
+        }
+
+        var key = wrap(algorithm);
+
+        // A stable kid (RFC 7638 thumbprint) lets APIs keep the key they cached across restarts.
+        key.KeyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromSecurityKey(key).ComputeJwkThumbprint());
+        return key;
+    }
+
+    private static void WriteNew<TAlg>(string path, Func<TAlg> create)
+        where TAlg : AsymmetricAlgorithm
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var algorithm = create();
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        File.WriteAllText(temp, algorithm.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            // Never overwrite: when two processes race, the first key written wins and both use it.
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using IdentityServer.Keys;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Core;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Oidc;
+
+internal static class OidcSetup
+{
+    public static IServiceCollection AddOidc(this IServiceCollection services, ServerOptions options, IHostEnvironment environment)
+    {
+        var keys = new KeyFiles(options.Keys, environment.ContentRootPath, options.Keys.GenerateMissing || environment.IsDevelopment());
+        var signing = new SigningKeys(keys.RsaSigningKey(), options.Keys.AccessTokenSigningAlgorithm == "ES256" ? keys.EcdsaSigningKey() : null);
+        services.AddSingleton(signing);
+        services.AddScoped<TokenPrincipalFactory>();
+        services.AddScoped<AuthorizationErrorRedirect>();
+        services.AddScoped<ConsentScopes>();
+
+        services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
+        services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>())
+            .AddServer(server =>
+            {
+                if (options.Issuer is not null)
+                {
+                    server.SetIssuer(options.Issuer);
+                }
+
+                server.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetEndSessionEndpointUris("connect/endsession");
+
+                // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials. No implicit, no password.
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. options.Scopes.Select(s => s.Name)]);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Email, Claims.EmailVerified, Claims.Role);
+
+                var lifetimes = options.Tokens;
+                server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
+                    .SetIdentityTokenLifetime(lifetimes.IdentityTokenLifetime)
+                    .SetRefreshTokenLifetime(lifetimes.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(lifetimes.AuthorizationCodeLifetime)
+                    .SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway == TimeSpan.Zero ? null : lifetimes.RefreshTokenReuseLeeway);
+
+                // The RSA key comes first: OpenIddict signs identity tokens with the first key (RS256, OIDC's default).
+                server.AddSigningKey(signing.Rsa);
+                if (signing.Ecdsa is not null)
+                {
+                    server.AddSigningKey(signing.Ecdsa);
+                }
+
+                server.AddEncryptionKey(keys.EncryptionKey());
+
+                // Access tokens are plain signed JWTs so any API can validate them from the JWKS.
+                server.DisableAccessTokenEncryption();
+
+                server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
+                server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
+                server.AddEventHandler(ParameterLengthHandler.Descriptor);
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough();
+                if (!options.RequireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+
+        return services;
+    }
+}
+
+internal sealed record SigningKeys(RsaSecurityKey Rsa, ECDsaSecurityKey? Ecdsa);

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore;
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Oidc;
+
+/// <summary>The token and userinfo endpoints. OpenIddict has validated the request before these run.</summary>
+internal static class ProtocolEndpoints
+{
+    private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+
+    public static IEndpointRouteBuilder MapProtocolEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("connect/token", ExchangeAsync).DisableAntiforgery();
+        app.MapMethods("connect/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<Results<SignInHttpResult, ForbidHttpResult, BadRequest>> ExchangeAsync(
+        HttpContext context, TokenPrincipalFactory principals, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn)
+    {
+        var request = context.GetOpenIddictServerRequest();
+        if (request is null)
+        {
+            return TypedResults.BadRequest();
+        }
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            var principal = await principals.CreateForClientAsync(request.ClientId!, request.GetScopes(), context.RequestAborted);
+            return TypedResults.SignIn(principal, authenticationScheme: Scheme);
+        }
+
+        // authorization_code or refresh_token: OpenIddict has validated the code / refresh token; the person
+        // behind it must still exist and still be allowed to sign in before anything new is issued.
+        var result = await context.AuthenticateAsync(Scheme);
+        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        if (user is null)
+        {
+            return Forbid(Errors.InvalidGrant, "The account this grant was issued for no longer exists.");
+        }
+
+        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        {
+            return Forbid(Errors.InvalidGrant, "The account this grant was issued for is not allowed to sign in.");
+        }
+
+        var authTime = result.Principal!.GetClaim(Claims.AuthenticationTime) is { } t && long.TryParse(t, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        var refreshed = await principals.CreateForUserAsync(user, result.Principal!.GetScopes(), authTime, context.RequestAborted);
+        refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
+        return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);
+    }
+
+    private static async Task<Results<Ok<Dictionary<string, object>>, ChallengeHttpResult>> UserInfoAsync(
+        HttpContext context, TokenPrincipalFactory principals, UserManager<ApplicationUser> users)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        if (user is null)
+        {
+            return TypedResults.Challenge(ErrorProperties(Errors.InvalidToken, "The account this token was issued for no longer exists."), [Scheme]);
+        }
+
+        var body = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var group in (await principals.UserClaimsAsync(user, result.Principal!.GetScopes())).GroupBy(c => c.Type))
+        {
+            body[group.Key] = group.Key switch
+            {
+                Claims.Role => group.Select(c => c.Value).ToArray(),
+                Claims.UpdatedAt => long.Parse(group.First().Value, System.Globalization.CultureInfo.InvariantCulture),
+                Claims.EmailVerified => group.First().Value == "true",
+                _ => group.First().Value,
+            };
+        }
+
+        return TypedResults.Ok(body);
+    }
+
+    private static ForbidHttpResult Forbid(string error, string description) =>
+        TypedResults.Forbid(ErrorProperties(error, description), [Scheme]);
+
+    private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    });
+}

@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Claims;
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Oidc;
+
+/// <summary>
+/// The one place that decides what a token says: which claims a user or client principal carries,
+/// which scope releases them, and whether they go into the access token, the identity token, or both.
+/// The userinfo endpoint reads the same table.
+/// </summary>
+internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, IOpenIddictScopeManager scopeManager)
+{
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+    {
+        var identity = NewIdentity();
+        foreach (var (type, value) in await UserClaimsAsync(user, scopes))
+        {
+            identity.AddClaim(new Claim(type, value, ValueTypeOf(type)));
+        }
+
+        if (authenticatedAt is { } at)
+        {
+            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+        }
+
+        return await FinishAsync(identity, scopes, cancellationToken);
+    }
+
+    public Task<ClaimsPrincipal> CreateForClientAsync(string clientId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    {
+        var identity = NewIdentity();
+        identity.SetClaim(Claims.Subject, clientId);
+        return FinishAsync(identity, scopes, cancellationToken);
+    }
+
+    /// <summary>The user's claims that the granted scopes release, as the userinfo endpoint returns them.</summary>
+    public async Task<List<(string Type, string Value)>> UserClaimsAsync(ApplicationUser user, ImmutableArray<string> scopes)
+    {
+        var claims = new List<(string, string)> { (Claims.Subject, user.Id) };
+        if (scopes.Contains(Scopes.Profile))
+        {
+            if (!string.IsNullOrEmpty(user.Name))
+            {
+                claims.Add((Claims.Name, user.Name));
+            }
+
+            claims.Add((Claims.PreferredUsername, user.UserName!));
+            claims.Add((Claims.UpdatedAt, user.UpdatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (scopes.Contains(Scopes.Email) && !string.IsNullOrEmpty(user.Email))
+        {
+            claims.Add((Claims.Email, user.Email));
+            claims.Add((Claims.EmailVerified, user.EmailConfirmed ? "true" : "false"));
+        }
+
+        if (scopes.Contains(Scopes.Roles))
+        {
+            claims.AddRange((await users.GetRolesAsync(user)).Select(role => (Claims.Role, role)));
+        }
+
+        return claims;
+    }
+
+    private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    {
+        identity.SetScopes(scopes);
+        var resources = new List<string>();
+        await foreach (var resource in scopeManager.ListResourcesAsync(scopes, cancellationToken))
+        {
+            resources.Add(resource);
+        }
+
+        identity.SetResources(resources);
+        identity.SetDestinations(claim => DestinationsOf(claim, scopes));
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static ClaimsIdentity NewIdentity() =>
+        new(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+
+    private static string ValueTypeOf(string type) => type switch
+    {
+        Claims.UpdatedAt => ClaimValueTypes.Integer64,
+        Claims.EmailVerified => ClaimValueTypes.Boolean,
+        _ => ClaimValueTypes.String,
+    };
+
+    private static IEnumerable<string> DestinationsOf(Claim claim, ImmutableArray<string> scopes) => claim.Type switch
+    {
+        Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.AuthenticationTime => [Destinations.IdentityToken],
+        Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
+        _ => [],
+    };
+}

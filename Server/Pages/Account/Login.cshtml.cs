@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace IdentityServer.Pages.Account;
+
+internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users) : PageModel
+{
+    private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    [StringLength(256)]
+    public string? LoginHint { get; set; }
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your user name or email.")]
+    [StringLength(256, ErrorMessage = "That is longer than any user name or email here.")]
+    [Display(Name = "User name or email")]
+    public string Login { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your password.")]
+    [StringLength(1024, ErrorMessage = "That is longer than any password allowed here.")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public string? Message { get; private set; }
+
+    public void OnGet()
+    {
+        if (ModelState.GetFieldValidationState(nameof(LoginHint)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            Login = LoginHint ?? "";
+        }
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var user = await users.FindByNameAsync(Login) ?? (Login.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Login) : null);
+        if (user is null)
+        {
+            // Spend what a real check costs so an unknown user answers like a wrong password.
+            users.PasswordHasher.VerifyHashedPassword(new ApplicationUser(), DummyHash.Value, Password);
+            return Fail();
+        }
+
+        var result = await signIn.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            return Fail();
+        }
+
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    private PageResult Fail()
+    {
+        Message = Failure;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private static readonly Lazy<string> DummyHash = new(() =>
+        new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()));
+}

@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore;
+using System.Globalization;
+using System.Security.Claims;
+using IdentityServer.Data;
+using IdentityServer.Oidc;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Pages.Connect;
+
+/// <summary>
+/// The authorization endpoint. OpenIddict has validated the protocol request; this page decides who the
+/// person is (sending them to sign in when needed), whether they consented, and then issues the code.
+/// Client apps may POST authorization requests, so anti-forgery is checked only on the consent form.
+/// </summary>
+[IgnoreAntiforgeryToken]
+internal sealed class AuthorizeModel(
+    UserManager<ApplicationUser> users,
+    SignInManager<ApplicationUser> signIn,
+    IOpenIddictApplicationManager applications,
+    IOpenIddictAuthorizationManager authorizations,
+    TokenPrincipalFactory principals,
+    ConsentScopes consentScopes,
+    AuthorizationErrorRedirect errorRedirect,
+    IAntiforgery antiforgery,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time) : PageModel
+{
+    private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+    internal const string ConsentField = "consent";
+    internal const string ReauthField = "reauth";
+
+    public string ClientName { get; private set; } = "";
+
+    public IReadOnlyList<ConsentScope> RequestedScopes { get; private set; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public string? ErrorDescription { get; private set; }
+
+    public Task<IActionResult> OnGetAsync() => HandleAsync();
+
+    public Task<IActionResult> OnPostAsync() => HandleAsync();
+
+    private async Task<IActionResult> HandleAsync()
+    {
+        var request = HttpContext.GetOpenIddictServerRequest();
+        if (request is null)
+        {
+            return ShowError(Errors.InvalidRequest, "This address only accepts OpenID Connect authorization requests.");
+        }
+
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: not null } failure)
+        {
+            return await errorRedirect.TryBuildAsync(HttpContext, request, failure) is { } redirect
+                ? Redirect(redirect)
+                : ShowError(failure.Error, failure.ErrorDescription);
+        }
+
+        var cookie = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
+        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, cookie))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Reject(Errors.LoginRequired, "The user is not signed in.");
+            }
+
+            return LocalRedirect(QueryString.Create([
+                KeyValuePair.Create("ReturnUrl", (string?)ReturnUrlForLogin()),
+                KeyValuePair.Create("LoginHint", request.LoginHint),
+            ]).ToUriComponent().Insert(0, "/Account/Login"));
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
+            ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
+        var scopes = request.GetScopes();
+        var existing = await FindPermanentAuthorizationAsync(user, application, scopes);
+
+        if (Request.HasFormContentType && Request.Form.TryGetValue(ConsentField, out var decision))
+        {
+            if (!await antiforgery.IsRequestValidAsync(HttpContext))
+            {
+                return ShowError(Errors.InvalidRequest, "The consent form has expired or was not sent by this site. Go back to the app and try again.", StatusCodes.Status400BadRequest);
+            }
+
+            return decision == "accept"
+                ? await IssueAsync(user, application, scopes, cookie, existing, forceNew: true)
+                : Reject(Errors.AccessDenied, "The user denied the request.");
+        }
+
+        var consentType = await applications.GetConsentTypeAsync(application, HttpContext.RequestAborted);
+        if (consentType == ConsentTypes.Implicit || (existing is not null && !request.HasPromptValue(PromptValues.Consent)))
+        {
+            return await IssueAsync(user, application, scopes, cookie, existing, forceNew: false);
+        }
+
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Reject(Errors.ConsentRequired, "The user has not consented to this app.");
+        }
+
+        ClientName = await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted) ?? request.ClientId!;
+        RequestedScopes = await consentScopes.DescribeAsync(scopes, HttpContext.RequestAborted);
+        RequestParameters = CurrentParameters().Where(p => p.Key != ConsentField && p.Key != "__RequestVerificationToken")
+            .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? ""))).ToList();
+        return Page();
+    }
+
+    private async Task<IActionResult> IssueAsync(ApplicationUser user, object application, System.Collections.Immutable.ImmutableArray<string> scopes,
+        AuthenticateResult cookie, object? existing, bool forceNew)
+    {
+        var principal = await principals.CreateForUserAsync(user, scopes, cookie.Properties?.IssuedUtc, HttpContext.RequestAborted);
+        var authorization = !forceNew && existing is not null ? existing : await authorizations.CreateAsync(
+            principal, user.Id, (await applications.GetIdAsync(application, HttpContext.RequestAborted))!,
+            AuthorizationTypes.Permanent, scopes, HttpContext.RequestAborted);
+        principal.SetAuthorizationId(await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted));
+        return SignIn(principal, Scheme);
+    }
+
+    private async Task<object?> FindPermanentAuthorizationAsync(ApplicationUser user, object application, System.Collections.Immutable.ImmutableArray<string> scopes)
+    {
+        var clientId = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
+        await foreach (var authorization in authorizations.FindAsync(user.Id, clientId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, HttpContext.RequestAborted))
+        {
+            return authorization;
+        }
+
+        return null;
+    }
+
+    /// <summary>prompt=login and max_age force a fresh sign-in; the signed marker says one happened after this request.</summary>
+    private bool MustReauthenticate(OpenIddictRequest request, AuthenticateResult cookie)
+    {
+        if (!request.HasPromptValue(PromptValues.Login) && request.MaxAge is null)
+        {
+            return false;
+        }
+
+        var issued = cookie.Properties?.IssuedUtc ?? DateTimeOffset.MinValue;
+        if (ReadReauthMarker() is { } askedAt && issued >= askedAt)
+        {
+            return false;
+        }
+
+        return request.HasPromptValue(PromptValues.Login) || time.GetUtcNow() - issued > TimeSpan.FromSeconds(request.MaxAge!.Value);
+    }
+
+    private DateTimeOffset? ReadReauthMarker()
+    {
+        var value = CurrentParameters().FirstOrDefault(p => p.Key == ReauthField).Value.ToString();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            var seconds = long.Parse(Protector().Unprotect(value), CultureInfo.InvariantCulture);
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private string ReturnUrlForLogin()
+    {
+        var marker = Protector().Protect((time.GetUtcNow().ToUnixTimeSeconds() - 1).ToString(CultureInfo.InvariantCulture));
+        var parameters = CurrentParameters().Where(p => p.Key is not (ReauthField or ConsentField or "__RequestVerificationToken"))
+            .Append(KeyValuePair.Create(ReauthField, new StringValues(marker)));
+        return Request.PathBase + Request.Path + QueryString.Create(parameters);
+    }
+
+    private IEnumerable<KeyValuePair<string, StringValues>> CurrentParameters() =>
+        Request.HasFormContentType ? Request.Form : Request.Query;
+
+    private IDataProtector Protector() => dataProtection.CreateProtector("IdentityServer.Authorize.Reauth");
+
+    private ForbidResult Reject(string error, string description) => Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    }), Scheme);
+
+    private PageResult ShowError(string? error, string? description, int status = StatusCodes.Status400BadRequest)
+    {
+        Error = error ?? Errors.InvalidRequest;
+        ErrorDescription = description;
+        Response.StatusCode = status;
+        return Page();
+    }
+}

@@ -1,0 +1,20 @@
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using IdentityServer.Hosting;
+using IdentityServer.Oidc;
+using IdentityServer.Pages;
+using IdentityServer.Pages.Account;
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = builder.AddServerOptions();
+builder.Services
+    .AddDatabase(settings, builder.Environment)
+    .AddAccounts()
+    .AddOidc(settings, builder.Environment)
+    .AddPages()
+    .AddStartupTasks();
+
+await builder.Build().UseServer().RunAsync();
+
+/// <summary>The entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

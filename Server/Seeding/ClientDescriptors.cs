@@ -1,0 +1,71 @@
+using System.Globalization;
+using IdentityServer.Configuration;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Seeding;
+
+/// <summary>Turns a configured client into the OpenIddict descriptor (permissions, requirements, settings).</summary>
+internal static class ClientDescriptors
+{
+    public static void Apply(DeclaredClient client, OpenIddictApplicationDescriptor d)
+    {
+        d.ClientId = client.ClientId;
+        d.DisplayName = client.DisplayName ?? client.ClientId;
+        d.ClientType = client.Type == "public" ? ClientTypes.Public : ClientTypes.Confidential;
+        d.ApplicationType = ApplicationTypes.Web;
+        d.ConsentType = client.FirstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit;
+
+        d.RedirectUris.Clear();
+        d.RedirectUris.UnionWith(client.RedirectUris.Select(u => new Uri(u, UriKind.Absolute)));
+        d.PostLogoutRedirectUris.Clear();
+        d.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris.Select(u => new Uri(u, UriKind.Absolute)));
+
+        d.Permissions.Clear();
+        d.Permissions.Add(Permissions.Endpoints.Token);
+        d.Permissions.Add(Permissions.Endpoints.Revocation);
+        if (client.AllowIntrospection)
+        {
+            d.Permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
+        foreach (var grant in client.GrantTypes)
+        {
+            d.Permissions.Add(Permissions.Prefixes.GrantType + grant);
+        }
+
+        if (client.GrantTypes.Contains(GrantTypes.AuthorizationCode))
+        {
+            d.Permissions.Add(Permissions.Endpoints.Authorization);
+            d.Permissions.Add(Permissions.Endpoints.EndSession);
+            d.Permissions.Add(Permissions.ResponseTypes.Code);
+        }
+
+        foreach (var scope in client.Scopes.Where(s => s != Scopes.OpenId))
+        {
+            d.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        d.Requirements.Clear();
+        d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+
+        d.Settings.Clear();
+        if (client.AccessTokenLifetime is { } access)
+        {
+            d.Settings[Settings.TokenLifetimes.AccessToken] = access.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (client.RefreshTokenLifetime is { } refresh)
+        {
+            d.Settings[Settings.TokenLifetimes.RefreshToken] = refresh.ToString("c", CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Compares everything except the secret, which is stored hashed and checked separately.</summary>
+    public static bool SameShape(OpenIddictApplicationDescriptor a, OpenIddictApplicationDescriptor b) =>
+        a.ClientId == b.ClientId && a.DisplayName == b.DisplayName && a.ClientType == b.ClientType
+        && a.ApplicationType == b.ApplicationType && a.ConsentType == b.ConsentType
+        && a.RedirectUris.SetEquals(b.RedirectUris) && a.PostLogoutRedirectUris.SetEquals(b.PostLogoutRedirectUris)
+        && a.Permissions.SetEquals(b.Permissions) && a.Requirements.SetEquals(b.Requirements)
+        && a.Settings.Count == b.Settings.Count && a.Settings.All(s => b.Settings.TryGetValue(s.Key, out var v) && v == s.Value);
+}
