@@ -26,7 +26,7 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
 
         if (authenticatedAt is { } at)
         {
-            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+            identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         }
 
         return await FinishAsync(identity, scopes, cancellationToken);

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IdentityServer.Tests.Infrastructure;
+
+/// <summary>
+/// The real server, in process, on a fresh SQLite file and fresh keys in a temporary folder, with the
+/// Development demo configuration, a fake clock and cheap password hashing.
+/// </summary>
+public class ServerFactory : WebApplicationFactory<Program>
+{
+    public const string AlicePassword = "correct horse battery staple";
+
+    public ServerFactory()
+    {
+        Directory.CreateDirectory(Folder);
+    }
+
+    /// <summary>Database and keys; a second factory given the same folder plays a restarted server.</summary>
+    public string Folder { get; init; } = Path.Combine(Path.GetTempPath(), "idsrv-tests-" + Guid.NewGuid().ToString("N"));
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Extra configuration, applied over appsettings; set before the first request.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    public string DatabaseFile => Path.Combine(Folder, "test.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("IdentityServer:Database:ConnectionString", $"Data Source={DatabaseFile}");
+        builder.UseSetting("IdentityServer:Keys:Directory", Folder);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
+        });
+    }
+
+    public Browser CreateBrowser() =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Folder.Contains("idsrv-tests-", StringComparison.Ordinal))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open is left for the OS temp cleaner.
+            }
+        }
+    }
+}
