@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using IdentityServer.Data;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Tests;
+
+public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private static async Task AssertError(HttpResponseMessage response, HttpStatusCode status, string error)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var json = await OAuth.JsonAsync(new HttpResponseMessage { Content = new StringContent(body) });
+        Assert.Equal(error, json.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("error_description").GetString()));
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
+    private static async Task<(string Code, string Verifier)> CodeAsync(Browser browser)
+    {
+        var (verifier, challenge) = OAuth.Pkce();
+        var redirect = await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge));
+        return (OAuth.Query(redirect)["code"], verifier);
+    }
+
+    private static Dictionary<string, string> Redeem(string code, string verifier) => new()
+    {
+        ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Spa, ["code"] = code,
+        ["redirect_uri"] = OAuth.SpaRedirect, ["code_verifier"] = verifier,
+    };
+
+    private static Dictionary<string, string> Refresh(string token) => new()
+    {
+        ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Spa, ["refresh_token"] = token,
+    };
+
+    [Fact]
+    public async Task ClientCredentialsIssuesAJwtForTheApi()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "api" }, (OAuth.Machine, OAuth.MachineSecret));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = (await OAuth.JsonAsync(response)).GetProperty("access_token").GetString()!;
+        var claims = OAuth.JwtPayload(token);
+        Assert.Equal("machine", claims["sub"].GetString());
+        Assert.Equal("demo-api", claims["aud"].GetString());
+        Assert.Equal("api", claims["scope"].GetString());
+        Assert.Equal("at+jwt", OAuth.JwtHeader(token)["typ"].GetString());
+    }
+
+    [Fact]
+    public async Task WrongClientSecretIsUnauthorizedInvalidClient()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, "not-the-secret-at-all"));
+        await AssertError(response, HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task UnknownClientIsInvalidClient()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, ("ghost", "whatever-secret-here"));
+        await AssertError(response, HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task PublicClientCannotUseClientCredentials()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Spa, "any-secret-at-all"));
+        await AssertError(response, HttpStatusCode.BadRequest, "unauthorized_client");
+    }
+
+    [Fact]
+    public async Task ClientCredentialsWithoutASecretIsInvalidRequest()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = OAuth.Spa });
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("password")]
+    [InlineData("implicit")]
+    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
+    public async Task UnsupportedGrantTypeIsRejected(string grant)
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = grant, ["username"] = "alice", ["password"] = ServerFactory.AlicePassword }, (OAuth.Machine, OAuth.MachineSecret));
+        await AssertError(response, HttpStatusCode.BadRequest, "unsupported_grant_type");
+    }
+
+    [Fact]
+    public async Task DuplicatedParameterIsInvalidRequest()
+    {
+        using var http = server.CreateClient();
+        var response = await http.PostAsync("/connect/token", new StringContent(
+            "grant_type=client_credentials&grant_type=client_credentials&client_id=machine&client_secret=" + OAuth.MachineSecret, Encoding.ASCII, "application/x-www-form-urlencoded"));
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task GetOnTheTokenEndpointIsInvalidRequest()
+    {
+        using var http = server.CreateClient();
+        var response = await http.GetAsync("/connect/token?grant_type=client_credentials&client_id=machine&client_secret=" + OAuth.MachineSecret);
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task JsonBodyIsInvalidRequest()
+    {
+        using var http = server.CreateClient();
+        var response = await http.PostAsync("/connect/token", new StringContent("{\"grant_type\":\"client_credentials\"}", Encoding.UTF8, "application/json"));
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("Basic !!!notbase64")]
+    [InlineData("Basic bWFjaGluZQ==")]
+    [InlineData("Basic")]
+    public async Task MalformedBasicHeaderIsRejected(string header)
+    {
+        using var http = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        var response = await http.SendAsync(request);
+        Assert.InRange((int)response.StatusCode, 400, 401);
+        Assert.True((await OAuth.JsonAsync(response)).TryGetProperty("error", out _));
+    }
+
+    [Fact]
+    public async Task WrongCodeVerifierIsInvalidGrant()
+    {
+        using var browser = server.CreateBrowser();
+        var (code, _) = await CodeAsync(browser);
+        var response = await OAuth.TokenAsync(browser.Http, Redeem(code, OAuth.Pkce().Verifier));
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task MissingCodeVerifierIsInvalidRequest()
+    {
+        using var browser = server.CreateBrowser();
+        var (code, _) = await CodeAsync(browser);
+        var form = Redeem(code, "x");
+        form.Remove("code_verifier");
+        await AssertError(await OAuth.TokenAsync(browser.Http, form), HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task ReplayedCodeFailsAndRevokesWhatItProduced()
+    {
+        using var browser = server.CreateBrowser();
+        var (code, verifier) = await CodeAsync(browser);
+        var first = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, Redeem(code, verifier)));
+        var replay = await OAuth.TokenAsync(browser.Http, Redeem(code, verifier));
+        await AssertError(replay, HttpStatusCode.BadRequest, "invalid_grant");
+
+        Assert.False((await OAuth.IntrospectAsync(browser.Http, first.GetProperty("access_token").GetString()!)).GetProperty("active").GetBoolean());
+        await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(first.GetProperty("refresh_token").GetString()!)), HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task RefreshReuseAfterTheLeewayRevokesTheWholeChain()
+    {
+        using var browser = server.CreateBrowser();
+        var tokens = await OAuth.SignInSpaAsync(browser);
+        var original = tokens.GetProperty("refresh_token").GetString()!;
+        var rotated = (await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, Refresh(original)))).GetProperty("refresh_token").GetString()!;
+
+        server.Time.Advance(TimeSpan.FromSeconds(6));
+        await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(original)), HttpStatusCode.BadRequest, "invalid_grant");
+        await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(rotated)), HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task RefreshReuseWithinTheLeewaySucceeds()
+    {
+        using var browser = server.CreateBrowser();
+        var original = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(browser.Http, Refresh(original))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(browser.Http, Refresh(original))).StatusCode);
+    }
+
+    [Fact]
+    public async Task RefreshFailsOnceTheUserIsLockedOut()
+    {
+        using var browser = server.CreateBrowser();
+        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+        using (var scope = server.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var alice = (await users.FindByNameAsync("alice"))!;
+            await users.SetLockoutEndDateAsync(alice, server.Time.GetUtcNow().AddHours(1));
+        }
+
+        try
+        {
+            await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(refresh)), HttpStatusCode.BadRequest, "invalid_grant");
+        }
+        finally
+        {
+            using var scope = server.Services.CreateScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("alice"))!, null);
+        }
+    }
+
+    [Fact]
+    public async Task GarbageCodeIsInvalidGrant()
+    {
+        using var http = server.CreateClient();
+        var response = await OAuth.TokenAsync(http, Redeem(new string('A', 5000), "verifier-verifier-verifier-verifier-verifier"));
+        await AssertError(response, HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task WrongContentTypeIsInvalidRequest()
+    {
+        using var http = server.CreateClient();
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes("grant_type=client_credentials"));
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        await AssertError(await http.PostAsync("/connect/token", content), HttpStatusCode.BadRequest, "invalid_request");
+    }
+}
