@@ -15,13 +15,19 @@ public class ServerFactory : WebApplicationFactory<Program>
 {
     public const string AlicePassword = "correct horse battery staple";
 
-    public ServerFactory()
-    {
-        Directory.CreateDirectory(Folder);
-    }
+    private readonly string folder = NewFolder();
+    private readonly bool ownsFolder = true;
 
-    /// <summary>Database and keys; a second factory given the same folder plays a restarted server.</summary>
-    public string Folder { get; init; } = Path.Combine(Path.GetTempPath(), "idsrv-tests-" + Guid.NewGuid().ToString("N"));
+    /// <summary>Database and keys. A folder given here outlives the factory, so a second factory can play a restarted server.</summary>
+    public string Folder
+    {
+        get => folder;
+        init
+        {
+            folder = value;
+            ownsFolder = false;
+        }
+    }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -32,6 +38,7 @@ public class ServerFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        Directory.CreateDirectory(Folder);
         builder.UseEnvironment("Development");
         builder.UseSetting("IdentityServer:Database:ConnectionString", $"Data Source={DatabaseFile}");
         builder.UseSetting("IdentityServer:Keys:Directory", Folder);
@@ -47,23 +54,30 @@ public class ServerFactory : WebApplicationFactory<Program>
         });
     }
 
+    public static string NewFolder() => Path.Combine(Path.GetTempPath(), "idsrv-tests-" + Guid.NewGuid().ToString("N"));
+
+    public static void DeleteFolder(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS temp cleaner.
+        }
+    }
+
     public Browser CreateBrowser() =>
         new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Folder.Contains("idsrv-tests-", StringComparison.Ordinal))
+        if (disposing && ownsFolder)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(Folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open is left for the OS temp cleaner.
-            }
+            DeleteFolder(Folder);
         }
     }
 }

@@ -21,16 +21,15 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
 
     private void ValidateServer(ServerOptions o, List<string> errors)
     {
-        if (o.Issuer is { } issuer && (!issuer.IsAbsoluteUri || issuer.Query.Length > 0 || issuer.Fragment.Length > 0))
+        if (o.Issuer is { } issuer && (!issuer.IsAbsoluteUri || issuer.Query.Length > 0 || issuer.Fragment.Length > 0 || issuer.Scheme is not ("http" or "https")))
         {
-            errors.Add($"{S}:Issuer: '{issuer}' must be an absolute URI without query or fragment.");
+            errors.Add($"{S}:Issuer: '{issuer}' must be an absolute http(s) URI without query or fragment.");
         }
         else if (o.Issuer is null && !environment.IsDevelopment())
         {
             errors.Add($"{S}:Issuer: an explicit issuer URI is required outside Development.");
         }
-
-        if (o.Issuer is { Scheme: "http" } && o.RequireHttps)
+        else if (o.Issuer is { Scheme: "http" } && o.RequireHttps)
         {
             errors.Add($"{S}:Issuer: '{o.Issuer}' is http while {S}:RequireHttps is true.");
         }

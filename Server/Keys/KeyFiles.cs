@@ -6,7 +6,7 @@ namespace IdentityServer.Keys;
 
 /// <summary>
 /// Loads the server's private keys from PEM files. In Development (or with GenerateMissing) a missing
-/// file is generated once and reused at every start, so tokens keep validating across restarts.
+/// default file in the keys folder is generated once and reused at every start, so tokens keep validating across restarts.
 /// </summary>
 internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool generate)
 {
@@ -29,9 +29,12 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
         var path = Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, defaultName)));
         if (!File.Exists(path))
         {
-            if (!generate)
+            // Only the default files in the keys folder are ever generated: a configured path that is missing is a mistake.
+            if (!generate || configured is not null)
             {
-                throw new InvalidOperationException($"Key file '{path}' does not exist. Provide it, or set {ServerOptions.Section}:Keys:GenerateMissing to true.");
+                throw new InvalidOperationException(configured is null
+                    ? $"Key file '{path}' does not exist. Provide it, or set {ServerOptions.Section}:Keys:GenerateMissing to true."
+                    : $"Key file '{path}' (configured in {ServerOptions.Section}:Keys) does not exist.");
             }
 
             WriteNew(path, create);
