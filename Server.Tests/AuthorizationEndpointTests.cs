@@ -137,6 +137,31 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
     }
 
     [Fact]
+    public async Task PromptConsentAsksAgainDespiteARememberedConsent()
+    {
+        using var browser = server.CreateBrowser();
+        await OAuth.SignInSpaAsync(browser);
+        var request = ValidRequest();
+        request["prompt"] = "consent";
+        var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Allow", (await Browser.HtmlAsync(response)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsentPostedWithoutAntiforgeryTokenIsRefused()
+    {
+        using var browser = server.CreateBrowser();
+        var request = ValidRequest();
+        request["prompt"] = "consent";
+        await OAuth.AuthorizeAsync(browser, request);
+        var form = request.Select(p => KeyValuePair.Create(p.Key, p.Value!)).Append(KeyValuePair.Create("consent", "accept"));
+        var response = await browser.PostFormAsync("/connect/authorize", form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
     public async Task DenyingConsentReturnsAccessDenied()
     {
         using var browser = server.CreateBrowser();

@@ -108,6 +108,17 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task PerClientAccessTokenLifetimeOverridesTheDefault()
+    {
+        using var factory = new ServerFactory();
+        factory.Settings["IdentityServer:Clients:2:AccessTokenLifetime"] = "00:05:00";
+        using var http = factory.CreateClient();
+        var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, OAuth.MachineSecret));
+        var claims = OAuth.JwtPayload((await OAuth.JsonAsync(response)).GetProperty("access_token").GetString()!);
+        Assert.Equal(300, claims["exp"].GetInt64() - claims["iat"].GetInt64());
+    }
+
+    [Fact]
     public async Task SecretsAndPasswordsAreStoredHashed()
     {
         using var factory = new ServerFactory();
