@@ -3,15 +3,17 @@ using IdentityServer.Data;
 using IdentityServer.Hosting;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
-using IdentityServer.Pages.Account;
+using IdentityServer.RateLimiting;
+using IdentityServer.Accounts;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = builder.AddServerOptions();
 builder.Services
     .AddDatabase(settings, builder.Environment)
-    .AddAccounts()
+    .AddAccounts(settings)
     .AddOidc(settings, builder.Environment)
     .AddPages()
+    .AddRateLimits(settings.RateLimits)
     .AddStartupTasks();
 
 await builder.Build().UseServer().RunAsync();

@@ -36,12 +36,18 @@ public class ServerFactory : WebApplicationFactory<Program>
 
     public string DatabaseFile => Path.Combine(Folder, "test.db");
 
+    /// <summary>Where the Development mailer drops each message as an .eml file.</summary>
+    public string MailFolder => Path.Combine(Folder, "mail");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(Folder);
         builder.UseEnvironment("Development");
         builder.UseSetting("IdentityServer:Database:ConnectionString", $"Data Source={DatabaseFile}");
         builder.UseSetting("IdentityServer:Keys:Directory", Folder);
+        builder.UseSetting("IdentityServer:Accounts:Email:PickupDirectory", MailFolder);
+        builder.UseSetting("IdentityServer:RateLimits:AccountPostsPerMinutePerAddress", "10000");
+        builder.UseSetting("IdentityServer:RateLimits:SignInsPerMinutePerAccount", "10000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -17,6 +17,12 @@ internal sealed class ServerOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
+    public SessionOptions Sessions { get; set; } = new();
+
+    public AccountOptions Accounts { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
     public List<DeclaredClient> Clients { get; set; } = [];
 
     public List<DeclaredScope> Scopes { get; set; } = [];
@@ -127,4 +133,64 @@ internal sealed class DeclaredUser
     public bool EmailConfirmed { get; set; } = true;
 
     public List<string> Roles { get; set; } = [];
+}
+
+internal sealed class SessionOptions
+{
+    /// <summary>A session unused for this long ends.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>A session ends this long after sign-in, however busy.</summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(7);
+}
+
+internal sealed class AccountOptions
+{
+    public bool AllowRegistration { get; set; } = true;
+
+    /// <summary>New accounts must confirm their email before they can sign in.</summary>
+    public bool RequireConfirmedEmail { get; set; } = true;
+
+    public int MinimumPasswordLength { get; set; } = 12;
+
+    /// <summary>Failed sign-ins before a temporary lockout.</summary>
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    public EmailOptions Email { get; set; } = new();
+}
+
+internal sealed class EmailOptions
+{
+    public string From { get; set; } = "IdentityServer <no-reply@localhost>";
+
+    /// <summary>Folder that receives each message as an .eml file when no SMTP host is set (Development).</summary>
+    public string PickupDirectory { get; set; } = "mail";
+
+    public string? SmtpHost { get; set; }
+
+    public int SmtpPort { get; set; } = 587;
+
+    /// <summary>None, StartTls (default) or SslOnConnect.</summary>
+    public string SmtpSecurity { get; set; } = "StartTls";
+
+    public string? SmtpUserName { get; set; }
+
+    public string? SmtpPassword { get; set; }
+}
+
+/// <summary>Per client address and per account; counters are per instance.</summary>
+internal sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Sign-in, registration and password-reset posts per minute from one address.</summary>
+    public int AccountPostsPerMinutePerAddress { get; set; } = 30;
+
+    /// <summary>Sign-in attempts per minute for one account name, whatever the address.</summary>
+    public int SignInsPerMinutePerAccount { get; set; } = 10;
+
+    /// <summary>Token requests per second from one client id.</summary>
+    public int TokenRequestsPerSecondPerClient { get; set; } = 2000;
 }

@@ -1,3 +1,4 @@
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,10 +8,15 @@ namespace IdentityServer.Data;
 internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
     : IdentityDbContext<ApplicationUser>(options)
 {
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
+    public DbSet<SessionGrant> SessionGrants => Set<SessionGrant>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
+        builder.ConfigureSessions();
         builder.Entity<ApplicationUser>(user =>
         {
             user.Property(u => u.Name).HasMaxLength(256);

@@ -1,4 +1,5 @@
 using IdentityServer.Oidc;
+using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
 
 namespace IdentityServer.Hosting;
@@ -22,6 +23,7 @@ internal static class HostingSetup
         }
 
         app.UseStaticFiles();
+        app.UseRateLimits();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -3,10 +3,12 @@ using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using IdentityServer.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users) : PageModel
+internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IOptions<ServerOptions> options) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -30,6 +32,8 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
     public string Password { get; set; } = "";
 
     public string? Message { get; private set; }
+
+    public bool AllowRegistration => options.Value.Accounts.AllowRegistration;
 
     public void OnGet()
     {
@@ -56,12 +60,20 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         }
 
         var result = await signIn.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
-        if (!result.Succeeded)
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
+        if (result.RequiresTwoFactor)
         {
-            return Fail();
+            return RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl = returnUrl });
         }
 
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        if (result.IsNotAllowed)
+        {
+            Message = "Confirm your email address first: open the link in the message we sent you.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        return result.Succeeded ? LocalRedirect(returnUrl) : Fail();
     }
 
     private PageResult Fail()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -28,6 +29,7 @@ internal sealed class AuthorizeModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     TokenPrincipalFactory principals,
+    SessionManager sessions,
     ConsentScopes consentScopes,
     AuthorizationErrorRedirect errorRedirect,
     IAntiforgery antiforgery,
@@ -117,14 +119,29 @@ internal sealed class AuthorizeModel(
         return Page();
     }
 
+    /// <summary>
+    /// The permanent authorization records the consent; the code and its tokens hang off an ad-hoc
+    /// authorization tied to this browser session, so ending the session revokes them.
+    /// </summary>
     private async Task<IActionResult> IssueAsync(ApplicationUser user, object application, System.Collections.Immutable.ImmutableArray<string> scopes,
         AuthenticateResult cookie, object? existing, bool forceNew)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, cookie.Properties?.IssuedUtc, HttpContext.RequestAborted);
-        var authorization = !forceNew && existing is not null ? existing : await authorizations.CreateAsync(
-            principal, user.Id, (await applications.GetIdAsync(application, HttpContext.RequestAborted))!,
-            AuthorizationTypes.Permanent, scopes, HttpContext.RequestAborted);
-        principal.SetAuthorizationId(await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted));
+        var ct = HttpContext.RequestAborted;
+        var principal = await principals.CreateForUserAsync(user, scopes, cookie.Properties?.IssuedUtc, ct);
+        var applicationId = (await applications.GetIdAsync(application, ct))!;
+        if (forceNew || existing is null)
+        {
+            await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);
+        }
+
+        var grant = await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.AdHoc, scopes, ct);
+        var grantId = (await authorizations.GetIdAsync(grant, ct))!;
+        if (cookie.Principal?.FindFirst(DatabaseTicketStore.SessionIdClaim)?.Value is { } sessionId)
+        {
+            await sessions.AddGrantAsync(sessionId, grantId, ct);
+        }
+
+        principal.SetAuthorizationId(grantId);
         return SignIn(principal, Scheme);
     }
 

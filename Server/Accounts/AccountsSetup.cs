@@ -1,0 +1,75 @@
+using IdentityServer.Accounts.Email;
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using IdentityServer.Sessions;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace IdentityServer.Accounts;
+
+internal static class AccountsSetup
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services, ServerOptions settings)
+    {
+        var accounts = settings.Accounts;
+        services.AddIdentity<ApplicationUser, IdentityRole>(o =>
+            {
+                // NIST SP 800-63B: length and a check against guessable passwords, no composition rules.
+                o.Password.RequiredLength = accounts.MinimumPasswordLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
+                o.SignIn.RequireConfirmedEmail = accounts.RequireConfirmedEmail;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicy>()
+            .AddUserValidator<AsciiAccountNames>();
+        services.AddSingleton<ILookupNormalizer, AsciiLookupNormalizer>();
+
+        services.AddHttpContextAccessor();
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddScoped<SessionManager>();
+        services.AddEmail(accounts.Email);
+
+        var https = settings.RequireHttps;
+        services.ConfigureApplicationCookie(o =>
+        {
+            // Served over HTTPS the cookie gets the __Host- prefix: Secure, path /, no Domain.
+            o.Cookie.Name = https ? "__Host-idsrv.session" : "idsrv.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+            o.LoginPath = "/Account/Login";
+            o.LogoutPath = "/Account/Logout";
+            o.AccessDeniedPath = "/Account/Login";
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = settings.Sessions.AbsoluteTimeout;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
+        {
+            o.Cookie.Name = https ? "__Host-idsrv.2fa" : "idsrv.2fa";
+            o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = https ? "__Host-idsrv.af" : "idsrv.af";
+            o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+        });
+
+        // Sessions are revoked in the database; re-check the security stamp often so other changes land quickly too.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+using IdentityServer.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Accounts.Email;
+
+/// <summary>Development: each message becomes an .eml file a developer opens to follow the link.</summary>
+internal sealed partial class PickupFolderMailer(IOptions<ServerOptions> options, IHostEnvironment environment, ILogger<PickupFolderMailer> logger) : IMailer
+{
+    public async Task SendAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Accounts.Email;
+        var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, settings.PickupDirectory));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
+        using var message = MessageBuilder.Build(settings.From, to, subject, htmlBody);
+        await message.WriteToAsync(path, cancellationToken);
+        LogSaved(subject, path);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email \"{Subject}\" saved to {Path}")]
+    private partial void LogSaved(string subject, string path);
+}

@@ -1,0 +1,25 @@
+using IdentityServer.Configuration;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Accounts.Email;
+
+internal sealed class SmtpMailer(IOptions<ServerOptions> options) : IMailer
+{
+    public async Task SendAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Accounts.Email;
+        using var message = MessageBuilder.Build(settings.From, to, subject, htmlBody);
+        using var client = new SmtpClient();
+        var security = Enum.Parse<SecureSocketOptions>(settings.SmtpSecurity, ignoreCase: true);
+        await client.ConnectAsync(settings.SmtpHost!, settings.SmtpPort, security, cancellationToken);
+        if (!string.IsNullOrEmpty(settings.SmtpUserName))
+        {
+            await client.AuthenticateAsync(settings.SmtpUserName, settings.SmtpPassword ?? "", cancellationToken);
+        }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using IdentityServer.Accounts;
+using IdentityServer.Data;
+using IdentityServer.Sessions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace IdentityServer.Pages.Account.Manage;
+
+internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions) : PageModel
+{
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your current password.")]
+    [StringLength(PasswordPolicy.MaximumLength)]
+    [DataType(DataType.Password)]
+    [Display(Name = "Current password")]
+    public string CurrentPassword { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Choose a new password.")]
+    [StringLength(PasswordPolicy.MaximumLength, ErrorMessage = "Passwords can be at most 1024 characters long.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "New password")]
+    public string NewPassword { get; set; } = "";
+
+    public bool Done { get; private set; }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var result = await users.ChangePasswordAsync(user, CurrentPassword, NewPassword);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(string.Empty, error.Description);
+            }
+
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        await sessions.EndOthersAndRefreshAsync(HttpContext, signIn, user);
+        Done = true;
+        return Page();
+    }
+}

@@ -1,0 +1,31 @@
+namespace IdentityServer.Sessions;
+
+/// <summary>
+/// A signed-in browser. The cookie holds only <see cref="Id"/>; deleting the row signs that browser out.
+/// </summary>
+internal sealed class UserSession
+{
+    public string Id { get; set; } = "";
+
+    public string UserId { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>Idle deadline, pushed forward as the session is used.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Hard deadline, never extended.</summary>
+    public DateTimeOffset AbsoluteExpiresAt { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    /// <summary>How the person authenticated: pwd, pwd+otp, external:provider…</summary>
+    public string? AuthenticationMethod { get; set; }
+
+    /// <summary>The serialized authentication ticket (claims), protected with Data Protection.</summary>
+    public byte[] Ticket { get; set; } = [];
+}
