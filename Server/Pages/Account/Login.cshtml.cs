@@ -55,7 +55,8 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         if (user is null)
         {
             // Spend what a real check costs so an unknown user answers like a wrong password.
-            users.PasswordHasher.VerifyHashedPassword(new ApplicationUser(), DummyHash.Value, Password);
+            var dummy = new ApplicationUser();
+            users.PasswordHasher.VerifyHashedPassword(dummy, DummyHash ??= users.PasswordHasher.HashPassword(dummy, Guid.NewGuid().ToString()), Password);
             return Fail();
         }
 
@@ -83,6 +84,6 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         return Page();
     }
 
-    private static readonly Lazy<string> DummyHash = new(() =>
-        new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()));
+    // Hashed with the configured hasher, so checking it costs what checking a real password costs.
+    private static string? DummyHash;
 }

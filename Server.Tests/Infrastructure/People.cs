@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace IdentityServer.Tests.Infrastructure;
+
+/// <summary>Drives the account pages the way a person would, and reads the mail the server sent.</summary>
+public static partial class People
+{
+    public static async Task<HttpResponseMessage> SignInAsync(Browser browser, string login, string password, string? returnUrl = null)
+    {
+        var page = await browser.GetAsync("/Account/Login" + (returnUrl is null ? "" : "?ReturnUrl=" + Uri.EscapeDataString(returnUrl)));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        return await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Login"] = login, ["Password"] = password });
+    }
+
+    public static async Task<HttpResponseMessage> RegisterAsync(Browser browser, string userName, string email, string password)
+    {
+        var page = await browser.GetAsync("/Account/Register");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        return await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["UserName"] = userName, ["Email"] = email, ["Password"] = password });
+    }
+
+    public static async Task<HttpResponseMessage> PostPageAsync(Browser browser, string path, IDictionary<string, string> values, string? handler = null)
+    {
+        var page = await browser.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var document = await Browser.HtmlAsync(page);
+        var token = document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var fields = new Dictionary<string, string>(values) { ["__RequestVerificationToken"] = token };
+        return await browser.PostFormAsync(path + (handler is null ? "" : "?handler=" + handler), fields);
+    }
+
+    /// <summary>The newest message sent to <paramref name="to"/>, and the first link in it.</summary>
+    public static async Task<(MimeMessage Message, string Link)> LastMailAsync(string folder, string to)
+    {
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [];
+        foreach (var file in files.OrderByDescending(File.GetLastWriteTimeUtc).ThenByDescending(f => f, StringComparer.Ordinal))
+        {
+            var message = await MimeMessage.LoadAsync(file);
+            if (message.To.Mailboxes.Any(m => m.Address == to))
+            {
+                return (message, LinkIn(message));
+            }
+        }
+
+        throw new InvalidOperationException($"No mail to {to} in {folder}.");
+    }
+
+    public static string LinkIn(MimeMessage message) =>
+        WebUtility.HtmlDecode(Href().Match(message.HtmlBody ?? "").Groups[1].Value);
+
+    /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from the base32 key the 2FA page shows.</summary>
+    public static string Totp(string base32Key, DateTimeOffset now)
+    {
+        var key = Base32(base32Key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
+        var counter = BitConverter.GetBytes(now.ToUnixTimeSeconds() / 30);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(counter);
+        }
+
+#pragma warning disable CA5350 // RFC 6238 authenticator apps use HMAC-SHA1.
+        var hash = System.Security.Cryptography.HMACSHA1.HashData(key, counter);
+#pragma warning restore CA5350
+        var offset = hash[^1] & 0x0f;
+        var code = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
+        return (code % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static byte[] Base32(string text)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var bits = 0;
+        var value = 0;
+        var output = new List<byte>();
+        foreach (var c in text.TrimEnd('='))
+        {
+            value = (value << 5) | alphabet.IndexOf(c, StringComparison.Ordinal);
+            bits += 5;
+            if (bits >= 8)
+            {
+                output.Add((byte)(value >> (bits - 8)));
+                bits -= 8;
+            }
+        }
+
+        return [.. output];
+    }
+
+    [GeneratedRegex("href=\"([^\"]+)\"")]
+    private static partial Regex Href();
+}
