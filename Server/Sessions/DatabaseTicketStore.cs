@@ -22,7 +22,7 @@ internal sealed class DatabaseTicketStore(
     IOptionsMonitor<ServerOptions> options,
     TimeProvider time) : ITicketStore
 {
-    public const string SessionIdClaim = "sid";
+    private const string CurrentItem = "IdentityServer.Sessions.Current";
 
     /// <summary>Set on a request that re-issues its own sign-in (password or 2FA change): the grants move to the new session.</summary>
     public const string CarryGrantsItem = "IdentityServer.Sessions.CarryGrants";
@@ -33,13 +33,6 @@ internal sealed class DatabaseTicketStore(
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         var id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        var identity = ticket.Principal.Identities.First();
-        foreach (var old in identity.FindAll(SessionIdClaim).ToList())
-        {
-            identity.RemoveClaim(old);
-        }
-
-        identity.AddClaim(new Claim(SessionIdClaim, id));
         var now = time.GetUtcNow();
         var settings = options.CurrentValue.Sessions;
         var request = http.HttpContext?.Request;
@@ -61,6 +54,11 @@ internal sealed class DatabaseTicketStore(
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         db.Sessions.Add(session);
         await db.SaveChangesAsync();
+        if (http.HttpContext is { } context)
+        {
+            context.Items[CurrentItem] = id;
+        }
+
         if (http.HttpContext?.Items[CarriedFromItem] is string previous)
         {
             await db.SessionGrants.Where(g => g.SessionId == previous).ExecuteUpdateAsync(g => g.SetProperty(x => x.SessionId, id));
@@ -96,6 +94,11 @@ internal sealed class DatabaseTicketStore(
             return null;
         }
 
+        if (http.HttpContext is { } current)
+        {
+            current.Items[CurrentItem] = key;
+        }
+
         if (now - session.LastSeenAt >= LastSeenResolution)
         {
             // Written at most once a minute per session, so a busy page does not write on every request.
@@ -128,6 +131,9 @@ internal sealed class DatabaseTicketStore(
 
         await scope.ServiceProvider.GetRequiredService<SessionManager>().EndByIdAsync(key, default);
     }
+
+    /// <summary>The session behind this request's sign-in cookie, once the cookie has been read (or written).</summary>
+    public static string? CurrentSessionId(HttpContext context) => context.Items[CurrentItem] as string;
 
     private static string? Truncate(string? value, int length) =>
         string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];

@@ -14,7 +14,7 @@ internal sealed class SessionManager(ApplicationDbContext db, IOpenIddictAuthori
     /// </summary>
     public async Task EndOthersAndRefreshAsync(HttpContext context, SignInManager<ApplicationUser> signIn, ApplicationUser user)
     {
-        await EndAllExceptAsync(user.Id, context.User.FindFirst(DatabaseTicketStore.SessionIdClaim)?.Value, context.RequestAborted);
+        await EndAllExceptAsync(user.Id, DatabaseTicketStore.CurrentSessionId(context), context.RequestAborted);
         context.Items[DatabaseTicketStore.CarryGrantsItem] = true;
         await signIn.RefreshSignInAsync(user);
     }

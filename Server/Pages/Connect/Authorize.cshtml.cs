@@ -136,7 +136,7 @@ internal sealed class AuthorizeModel(
 
         var grant = await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.AdHoc, scopes, ct);
         var grantId = (await authorizations.GetIdAsync(grant, ct))!;
-        if (cookie.Principal?.FindFirst(DatabaseTicketStore.SessionIdClaim)?.Value is { } sessionId)
+        if (DatabaseTicketStore.CurrentSessionId(HttpContext) is { } sessionId)
         {
             await sessions.AddGrantAsync(sessionId, grantId, ct);
         }

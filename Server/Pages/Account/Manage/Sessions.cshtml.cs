@@ -10,7 +10,7 @@ internal sealed class SessionsModel(UserManager<ApplicationUser> users, SessionM
 {
     public IReadOnlyList<UserSession> Sessions { get; private set; } = [];
 
-    public string? CurrentSessionId => User.FindFirst(DatabaseTicketStore.SessionIdClaim)?.Value;
+    public string? CurrentSessionId => DatabaseTicketStore.CurrentSessionId(HttpContext);
 
     public string? Message { get; private set; }
 
