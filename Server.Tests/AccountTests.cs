@@ -8,7 +8,7 @@ public sealed class AccountTests(ServerFactory server) : IClassFixture<ServerFac
     private const string StrongPassword = "orbit lantern mosaic 93";
 
     private static async Task<string?> ErrorsAsync(HttpResponseMessage response) =>
-        (await Browser.HtmlAsync(response)).QuerySelector("[role=alert]")?.TextContent.Trim();
+        string.Join(" ", (await Browser.HtmlAsync(response)).QuerySelectorAll(".error").Select(e => e.TextContent.Trim())).Trim();
 
     [Fact]
     public async Task RegisterConfirmThenSignIn()

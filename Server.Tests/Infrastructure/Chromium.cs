@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace IdentityServer.Tests.Infrastructure;
+
+/// <summary>
+/// One Debian Chromium per test class, driven by Playwright (its own browser download is not used).
+/// Each test opens its own contexts (separate cookie jars).
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static bool Installed => File.Exists(ExecutablePath);
+
+    public async Task InitializeAsync()
+    {
+        if (!Installed)
+        {
+            return;
+        }
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+    }
+}
+
+/// <summary>A browser test: skipped with a reason where Chromium is missing, except in CI, which installs it.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (!Chromium.Installed && Environment.GetEnvironmentVariable("CI") is null)
+        {
+            Skip = $"Chromium is not installed at {Chromium.ExecutablePath} (apt-get install chromium).";
+        }
+    }
+}
