@@ -61,6 +61,33 @@ public sealed class LoginPageTests(ServerFactory server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task UnknownUserAndWrongPasswordTakeTheSameTime()
+    {
+        using var real = new ServerFactory { CheapHashing = false };
+        using var browser = real.CreateBrowser();
+        await People.SignInAsync(browser, "warm-up", "warm-up password");
+        var unknown = new List<double>();
+        var wrong = new List<double>();
+        // Four rounds: a fifth wrong password would lock alice, and a locked account answers without hashing.
+        for (var i = 0; i < 4; i++)
+        {
+            foreach (var (login, samples) in new[] { ("nobody-" + i, unknown), ("alice", wrong) })
+            {
+                var page = await browser.GetAsync("/Account/Login");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var response = await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Login"] = login, ["Password"] = "not the password " + i });
+                samples.Add(clock.Elapsed.TotalMilliseconds);
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            }
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        var (a, b) = (Median(unknown), Median(wrong));
+        Assert.True(Math.Abs(a - b) <= (0.5 * Math.Max(a, b)) + 15, $"unknown user {a:F1} ms, wrong password {b:F1} ms");
+        Assert.True(Math.Min(a, b) > 5, $"hashing should cost something: {a:F1} / {b:F1} ms");
+    }
+
+    [Fact]
     public async Task RepeatedFailuresLockTheAccountTemporarily()
     {
         await AddUserAsync("carol", "violet umbrella tractor 42");

@@ -31,6 +31,9 @@ public class ServerFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Cheap password hashing (1 PBKDF2 iteration) keeps the suite fast; timing tests turn it off.</summary>
+    public bool CheapHashing { get; init; } = true;
+
     /// <summary>Extra configuration, applied over appsettings; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
@@ -56,7 +59,10 @@ public class ServerFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
+            if (CheapHashing)
+            {
+                services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
+            }
         });
     }
 
