@@ -32,6 +32,7 @@ internal static class AccountsSetup
             .AddPasswordValidator<PasswordPolicy>()
             .AddUserValidator<AsciiAccountNames>();
         services.AddSingleton<ILookupNormalizer, AsciiLookupNormalizer>();
+        services.AddSingleton<UnknownUserPasswordCheck>();
 
         services.AddHttpContextAccessor();
         services.AddSingleton<DatabaseTicketStore>();

@@ -3,12 +3,13 @@ using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using IdentityServer.Accounts;
 using IdentityServer.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IOptions<ServerOptions> options) : PageModel
+internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, IOptions<ServerOptions> options) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -55,8 +56,7 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         if (user is null)
         {
             // Spend what a real check costs so an unknown user answers like a wrong password.
-            var dummy = new ApplicationUser();
-            users.PasswordHasher.VerifyHashedPassword(dummy, DummyHash ??= users.PasswordHasher.HashPassword(dummy, Guid.NewGuid().ToString()), Password);
+            unknownUser.Spend(Password);
             return Fail();
         }
 
@@ -84,6 +84,4 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         return Page();
     }
 
-    // Hashed with the configured hasher, so checking it costs what checking a real password costs.
-    private static string? DummyHash;
 }
