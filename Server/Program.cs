@@ -1,6 +1,8 @@
+using IdentityServer.Cli;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Hosting;
+using IdentityServer.Jobs;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
@@ -14,9 +16,14 @@ builder.Services
     .AddOidc(settings, builder.Environment)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
+    .AddJobs(settings.Pruning)
     .AddStartupTasks();
 
-await builder.Build().UseServer().RunAsync();
+var app = builder.Build().UseServer();
+if (!await app.TryRunCommandAsync(args))
+{
+    await app.RunAsync();
+}
 
 /// <summary>The entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

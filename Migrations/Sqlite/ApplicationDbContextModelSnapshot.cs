@@ -385,6 +385,8 @@ namespace IdentityServer.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreationDate");
+
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictAuthorizations", (string)null);
@@ -482,6 +484,10 @@ namespace IdentityServer.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorizationId");
+
+                    b.HasIndex("CreationDate");
+
+                    b.HasIndex("ExpirationDate");
 
                     b.HasIndex("ReferenceId")
                         .IsUnique();

@@ -23,6 +23,8 @@ internal sealed class ServerOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public PruningOptions Pruning { get; set; } = new();
+
     public List<DeclaredClient> Clients { get; set; } = [];
 
     public List<DeclaredScope> Scopes { get; set; } = [];
@@ -193,4 +195,28 @@ internal sealed class RateLimitOptions
 
     /// <summary>Token requests per second from one client id.</summary>
     public int TokenRequestsPerSecondPerClient { get; set; } = 2000;
+}
+
+internal sealed class PruningOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between runs, unless <see cref="Cron"/> is set.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A Quartz cron expression (for example "0 0 3 * * ?"); overrides <see cref="Interval"/>.</summary>
+    public string? Cron { get; set; }
+
+    /// <summary>
+    /// How long finished rows (redeemed, revoked, expired) are kept. Default: the refresh token lifetime, so a
+    /// rotated refresh token stays recognisable — and its reuse detectable — for as long as it could have been valid.
+    /// </summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>The first run comes this long after start-up, plus up to the same again at random.</summary>
+    public TimeSpan FirstRunDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    public int MaxAttempts { get; set; } = 3;
+
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

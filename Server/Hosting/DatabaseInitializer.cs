@@ -14,6 +14,14 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await MigrateAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var changes = await scope.ServiceProvider.GetRequiredService<ConfigurationSeeder>().SeedAsync(cancellationToken);
+        LogSeeded(changes);
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         if (options.Value.Database.MigrateAtStartup)
@@ -23,9 +31,6 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
 
         // WAL lets readers and the writer work at once; the setting is stored in the database file.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-
-        var changes = await scope.ServiceProvider.GetRequiredService<ConfigurationSeeder>().SeedAsync(cancellationToken);
-        LogSeeded(changes);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

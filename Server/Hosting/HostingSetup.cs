@@ -9,7 +9,8 @@ internal static class HostingSetup
     public static IServiceCollection AddStartupTasks(this IServiceCollection services)
     {
         services.AddScoped<ConfigurationSeeder>();
-        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddHostedService<StartupBanner>();
         return services;
     }

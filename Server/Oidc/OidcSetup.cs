@@ -1,6 +1,8 @@
 using IdentityServer.Configuration;
 using IdentityServer.Data;
+using IdentityServer.Jobs;
 using IdentityServer.Keys;
+using OpenIddict.EntityFrameworkCore.Models;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
 using OpenIddict.Server;
@@ -22,7 +24,12 @@ internal static class OidcSetup
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, IndexedTokenStore>(ServiceLifetime.Scoped);
+                core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, IndexedAuthorizationStore>(ServiceLifetime.Scoped);
+            })
             .AddServer(server =>
             {
                 if (options.Issuer is not null)

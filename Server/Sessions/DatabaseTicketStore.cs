@@ -80,7 +80,9 @@ internal sealed class DatabaseTicketStore(
         var now = time.GetUtcNow();
         if (now >= session.ExpiresAt || now >= session.AbsoluteExpiresAt)
         {
-            await scope.ServiceProvider.GetRequiredService<SessionManager>().EndByIdAsync(key, default);
+            // A timed-out browser session: the apps' refresh tokens keep their own lifetimes.
+            await db.SessionGrants.Where(g => g.SessionId == key).ExecuteDeleteAsync();
+            await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
             return null;
         }
 

@@ -1,0 +1,34 @@
+using IdentityServer.Hosting;
+using IdentityServer.Jobs;
+
+namespace IdentityServer.Cli;
+
+/// <summary>Command-line verbs: <c>dotnet run --project Server -- prune</c> runs once, prints, and exits.</summary>
+internal static class CommandLine
+{
+    public static async Task<bool> TryRunCommandAsync(this WebApplication app, string[] args)
+    {
+        var verb = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal));
+        switch (verb)
+        {
+            case null:
+                return false;
+            case "prune":
+                await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
+                var result = await app.Services.GetRequiredService<PruneJob>().RunAsync(CancellationToken.None);
+                if (result is null)
+                {
+                    Console.Error.WriteLine("Prune failed; see the log above.");
+                    Environment.ExitCode = 1;
+                    return true;
+                }
+
+                Console.WriteLine($"Removed {result.Tokens} token(s), {result.Authorizations} authorization(s) and {result.Sessions} session(s) in {result.Duration.TotalSeconds:F1} s.");
+                return true;
+            default:
+                Console.Error.WriteLine($"Unknown command '{verb}'. Commands: prune.");
+                Environment.ExitCode = 2;
+                return true;
+        }
+    }
+}

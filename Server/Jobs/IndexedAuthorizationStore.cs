@@ -1,0 +1,38 @@
+using IdentityServer.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Jobs;
+
+/// <summary>
+/// Prunes authorizations in CreationDate order, in short batches. An authorization goes only once no
+/// token points at it (tokens are pruned first), so the delete never trips the tokens' foreign key.
+/// </summary>
+internal sealed class IndexedAuthorizationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
+    : OpenIddictEntityFrameworkCoreAuthorizationStore(cache, openIddictContext, options)
+{
+    public override async ValueTask<long> PruneAsync(DateTimeOffset threshold, CancellationToken cancellationToken)
+    {
+        var date = threshold.UtcDateTime;
+        long removed = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = await context.Set<OpenIddictEntityFrameworkCoreAuthorization>()
+                .Where(a => a.CreationDate < date)
+                .Where(a => (a.Status != Statuses.Valid || a.Type == AuthorizationTypes.AdHoc) && !a.Tokens.Any())
+                .OrderBy(a => a.CreationDate)
+                .Take(IndexedTokenStore.BatchSize)
+                .ExecuteDeleteAsync(cancellationToken);
+            removed += count;
+            if (count < IndexedTokenStore.BatchSize)
+            {
+                return removed;
+            }
+        }
+    }
+}

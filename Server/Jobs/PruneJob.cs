@@ -1,0 +1,50 @@
+using IdentityServer.Configuration;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace IdentityServer.Jobs;
+
+/// <summary>The scheduled prune: retried a bounded number of times, never two at once, cancelled on shutdown.</summary>
+[DisallowConcurrentExecution]
+internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<ServerOptions> options, TimeProvider time, ILogger<PruneJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("prune", "maintenance");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await RunAsync(cancellationToken);
+
+    /// <summary>Returns the result, or null when every attempt failed (the next firing tries again).</summary>
+    public async Task<PruneResult?> RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Pruning;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var result = await scope.ServiceProvider.GetRequiredService<Pruner>().PruneAsync(cancellationToken);
+                LogPruned(result.Tokens, result.Authorizations, result.Sessions, (long)result.Duration.TotalMilliseconds);
+                return result;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < settings.MaxAttempts)
+            {
+                LogRetry(e, attempt, settings.MaxAttempts);
+                await Task.Delay(settings.RetryDelay, time, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogGaveUp(e, attempt);
+                return null;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Tokens} token(s), {Authorizations} authorization(s), {Sessions} session(s) in {Milliseconds} ms")]
+    private partial void LogPruned(long tokens, long authorizations, long sessions, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prune attempt {Attempt} of {MaxAttempts} failed; retrying")]
+    private partial void LogRetry(Exception exception, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Prune failed after {Attempts} attempt(s); the next firing will try again")]
+    private partial void LogGaveUp(Exception exception, int attempts);
+}

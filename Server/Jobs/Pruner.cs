@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace IdentityServer.Jobs;
+
+internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration);
+
+/// <summary>
+/// Removes finished tokens, then authorizations left without tokens, then expired sessions — each in short
+/// batches, so a big table never holds a long lock and cancellation lands between batches.
+/// </summary>
+internal sealed class Pruner(
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    ApplicationDbContext db,
+    IOptions<ServerOptions> options,
+    TimeProvider time)
+{
+    private const int SessionBatch = 1000;
+
+    public TimeSpan Retention => options.Value.Pruning.Retention ?? options.Value.Tokens.RefreshTokenLifetime;
+
+    public async Task<PruneResult> PruneAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var now = time.GetUtcNow();
+        var threshold = now - Retention;
+
+        // Tokens first: an authorization is only removable once no token points at it.
+        var removedTokens = await tokens.PruneAsync(threshold, cancellationToken);
+        var removedAuthorizations = await authorizations.PruneAsync(threshold, cancellationToken);
+        var removedSessions = await PruneSessionsAsync(now, cancellationToken);
+        return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed);
+    }
+
+    private async Task<long> PruneSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long removed = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = await db.Sessions.AsNoTracking()
+                .Where(s => s.ExpiresAt < now || s.AbsoluteExpiresAt < now)
+                .Select(s => s.Id).Take(SessionBatch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            // An expired session's grants keep their own lifetimes; only the link goes.
+            await db.SessionGrants.Where(g => batch.Contains(g.SessionId)).ExecuteDeleteAsync(cancellationToken);
+            removed += await db.Sessions.Where(s => batch.Contains(s.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        // Links whose authorization was pruned above.
+        await db.SessionGrants
+            .Where(g => !db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>().Any(a => a.Id == g.AuthorizationId))
+            .ExecuteDeleteAsync(cancellationToken);
+        return removed;
+    }
+}
