@@ -62,6 +62,44 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task ARememberedSecretNeverAdmitsAWrongOneOrARotatedOne()
+    {
+        using var factory = new ServerFactory();
+        using var http = factory.CreateClient();
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, form, (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
+        await AssertError(await OAuth.TokenAsync(http, form, (OAuth.Machine, OAuth.MachineSecret + "x")), HttpStatusCode.Unauthorized, "invalid_client");
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var apps = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+            var app = (await apps.FindByClientIdAsync(OAuth.Machine))!;
+            var descriptor = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor();
+            await apps.PopulateAsync(descriptor, app);
+            descriptor.ClientSecret = "a-brand-new-rotated-secret-value";
+            await apps.UpdateAsync(app, descriptor);
+        }
+
+        await AssertError(await OAuth.TokenAsync(http, form, (OAuth.Machine, OAuth.MachineSecret)), HttpStatusCode.Unauthorized, "invalid_client");
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, form, (OAuth.Machine, "a-brand-new-rotated-secret-value"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientCredentialsTokensLeaveNoRow()
+    {
+        using var factory = new ServerFactory();
+        using var http = factory.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
+        }
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>()));
+    }
+
+    [Fact]
     public async Task UnknownClientIsInvalidClient()
     {
         using var http = server.CreateClient();

@@ -1,4 +1,5 @@
 using IdentityServer.Sessions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -7,8 +8,11 @@ namespace IdentityServer.Data;
 
 /// <summary>One context for Identity's users and OpenIddict's applications, authorizations, scopes and tokens.</summary>
 internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring (cookies, anti-forgery, codes and refresh tokens), shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<SessionGrant> SessionGrants => Set<SessionGrant>();

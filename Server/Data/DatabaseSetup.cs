@@ -1,4 +1,5 @@
 using IdentityServer.Configuration;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,7 @@ internal static class DatabaseSetup
             db.AddInterceptors(new SqlitePragmas());
             db.UseOpenIddict();
         });
+        services.AddDataProtection().SetApplicationName("IdentityServer").PersistKeysToDbContext<ApplicationDbContext>();
         return services;
     }
 

@@ -27,6 +27,7 @@ internal static class OidcSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
                 core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, IndexedTokenStore>(ServiceLifetime.Scoped);
                 core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, IndexedAuthorizationStore>(ServiceLifetime.Scoped);
             })
@@ -74,6 +75,11 @@ internal static class OidcSetup
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(ParameterLengthHandler.Descriptor);
+                server.AddEventHandler(ClientCredentialsTokenEntryHandler.Descriptor);
+
+                // Codes and refresh tokens are read only by this server: ASP.NET Core Data Protection
+                // (AES + HMAC, keys in the database) instead of RSA-encrypted JWTs. Access tokens stay JWTs.
+                server.UseDataProtection().PreferDefaultAccessTokenFormat();
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
