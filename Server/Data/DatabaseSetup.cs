@@ -1,4 +1,5 @@
 using IdentityServer.Configuration;
+using IdentityServer.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,10 @@ internal static class DatabaseSetup
             db.AddInterceptors(new SqlitePragmas());
             db.UseOpenIddict();
         });
+        // Registered first, so migrations run before any other hosted service (Data Protection's key ring
+        // warm-up among them) touches the database.
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddDataProtection().SetApplicationName("IdentityServer").PersistKeysToDbContext<ApplicationDbContext>();
         return services;
     }

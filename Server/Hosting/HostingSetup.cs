@@ -9,8 +9,6 @@ internal static class HostingSetup
     public static IServiceCollection AddStartupTasks(this IServiceCollection services)
     {
         services.AddScoped<ConfigurationSeeder>();
-        services.AddSingleton<DatabaseInitializer>();
-        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddHostedService<StartupBanner>();
         return services;
     }

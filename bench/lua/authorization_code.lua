@@ -1,0 +1,16 @@
+-- Redeems a different, prepared authorization code on every request (codes work once).
+local codes = {}
+local next_code = 1
+function init(args)
+  for line in io.lines(os.getenv("BENCH_DATA") .. "/codes.txt") do codes[#codes + 1] = line end
+end
+local function escape(s) return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end)) end
+function request()
+  local code = codes[next_code]
+  next_code = next_code + 1
+  if next_code > #codes then next_code = 1 end
+  local body = "grant_type=authorization_code&client_id=bench-app&client_secret=bench-app-secret-bench-app-secret" ..
+    "&redirect_uri=" .. escape("http://127.0.0.1:9/cb") ..
+    "&code_verifier=bench-verifier-bench-verifier-bench-verifier-0123456789&code=" .. escape(code)
+  return wrk.format("POST", "/connect/token", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+end

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Load benchmark of the whole server, in Release, on a fresh SQLite database.
+#   bench/run.sh [--peer URL] [--peer-es256 URL] [--start-peers] [--duration 10s] [--connections 16]
+# Prints one table: scenario, req/s, p50, p99, non-2xx, server peak RSS — and, with a peer, the ratios
+# measured in this same run. --start-peers launches ../shared/peer/run-oidc-provider.sh twice (RS256, ES256).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+duration=10s connections=16 peer="" peer_es="" start_peers=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --peer) peer=$2; shift 2 ;;
+    --peer-es256) peer_es=$2; shift 2 ;;
+    --start-peers) start_peers=1; shift ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+out="$here/results/$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$out/data"
+echo "building (Release)…"
+dotnet publish "$root/Server" -c Release -o "$here/out/server" -v quiet -nologo >/dev/null
+dotnet build "$here/Prep" -c Release -o "$here/out/prep" -v quiet -nologo >/dev/null
+cp "$here/appsettings.Bench.json" "$here/out/server/"
+
+port=5101
+base="http://127.0.0.1:$port"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+if [ "$start_peers" = 1 ]; then
+  (ALG=RS256 PORT=3000 PEER_DIR=/tmp/oidc-provider-peer "$root/../shared/peer/run-oidc-provider.sh" >"$out/peer-rs256.log" 2>&1) & pids+=($!)
+  (ALG=ES256 PORT=3001 PEER_DIR=/tmp/oidc-provider-peer "$root/../shared/peer/run-oidc-provider.sh" >"$out/peer-es256.log" 2>&1) & pids+=($!)
+  peer=${peer:-http://127.0.0.1:3000/token} peer_es=${peer_es:-http://127.0.0.1:3001/token}
+fi
+
+server_pid=""
+start_server() { # $1 = access token signing algorithm
+  (cd "$here/out/server" && exec env ASPNETCORE_ENVIRONMENT=Bench ASPNETCORE_URLS="$base" \
+    IdentityServer__Issuer="$base/" IdentityServer__Keys__Directory="$out/keys" \
+    IdentityServer__Keys__AccessTokenSigningAlgorithm="$1" \
+    IdentityServer__Database__ConnectionString="Data Source=$out/bench.db" \
+    dotnet IdentityServer.dll >>"$out/server.log" 2>&1) &
+  server_pid=$!
+  pids+=("$server_pid")
+}
+wait_ready() { # prints seconds from $1 (start, ns) until discovery answers 200
+  while ! curl -sf -o /dev/null "$base/.well-known/openid-configuration"; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $out/server.log" >&2; tail -20 "$out/server.log" >&2; exit 1; }
+    sleep 0.005
+  done
+  awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+peak_rss() { awk '/VmHWM/ {printf "%dMB", $2/1024}' "/proc/$server_pid/status" 2>/dev/null || echo "?"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+rows=()
+run() { # $1 = name, $2 = url, $3 = lua script (optional), extra env in the caller
+  local name=$1 url=$2 script=${3:-} log="$out/$1.txt"
+  # Warm-up (JIT, caches, connection pools), not recorded. Codes are not replayable, so that one goes cold.
+  [ "$name" != authorization_code ] && wrk -t1 -c"$connections" -d2s ${script:+-s "$here/lua/$script"} "$url" >/dev/null 2>&1 || true
+  wrk -t1 -c"$connections" -d"$duration" --latency ${script:+-s "$here/lua/$script"} "$url" >"$log" 2>&1 || true
+  local rps p50 p99 bad
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$log")
+  p50=$(awk '/^ +50%/ {print $2}' "$log")
+  p99=$(awk '/^ +99%/ {print $2}' "$log")
+  bad=$(awk '/Non-2xx/ {print $5}' "$log"); bad=${bad:-0}
+  errs=$(awk '/Socket errors/ {print $0}' "$log")
+  [ -n "$errs" ] && bad="$bad ($errs)"
+  rows+=("$(printf '%-34s %9s %9s %9s %8s %9s' "$name" "${rps:-0}" "${p50:--}" "${p99:--}" "$bad" "${4:-$(peak_rss)}")")
+  echo "  $name: ${rps:-0} req/s, p99 ${p99:--}, non-2xx $bad"
+  eval "rps_$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_')=${rps:-0}"
+}
+
+export BENCH_DATA="$out/data"
+echo "starting server (RS256 access tokens)…"
+t0=$(date +%s%N); start_server RS256; first_start=$(wait_ready "$t0")
+codes=$(( ${duration%s} * 2500 ))
+dotnet "$here/out/prep/Prep.dll" "$base" "$out/data" "$codes" 64
+
+run client_credentials_RS256 "$base/connect/token" client_credentials.lua
+run authorization_code "$base/connect/token" authorization_code.lua
+run refresh_token "$base/connect/token" refresh_token.lua
+run userinfo "$base/connect/userinfo" userinfo.lua
+run introspection "$base/connect/introspect" introspect.lua
+run discovery "$base/.well-known/openid-configuration"
+run jwks "$base/.well-known/jwks"
+stop_server
+
+echo "restarting with ES256 access tokens (cold start on the existing database)…"
+sleep 1
+t0=$(date +%s%N); start_server ES256; cold=$(wait_ready "$t0")
+run client_credentials_ES256 "$base/connect/token" client_credentials.lua
+rows+=("$(printf '%-34s %9s %9s %9s %8s %9s' "cold start → discovery" "-" "${cold}s" "-" "-" "-")")
+
+if [ -n "$peer" ] || [ -n "$peer_es" ]; then
+  for i in $(seq 1 100); do curl -sf -o /dev/null "${peer%/token}/.well-known/openid-configuration" && break; sleep 0.2; done
+  [ -n "$peer" ] && TOKEN_PATH=$(echo "$peer" | sed -E 's#https?://[^/]+##') run peer_client_credentials_RS256 "$peer" client_credentials.lua peer
+  [ -n "$peer_es" ] && TOKEN_PATH=$(echo "$peer_es" | sed -E 's#https?://[^/]+##') run peer_client_credentials_ES256 "$peer_es" client_credentials.lua peer
+fi
+stop_server
+
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%MZ) — $(nproc) cores, wrk -t1 -c$connections -d$duration, Release, fresh SQLite"
+  printf '%-34s %9s %9s %9s %8s %9s\n' scenario "req/s" p50 p99 non-2xx "peak RSS"
+  printf '%s\n' "${rows[@]}"
+  [ -n "$peer" ] && echo "ratio client_credentials RS256 (ours / peer): $(ratio "$rps_client_credentials_RS256" "$rps_peer_client_credentials_RS256")"
+  [ -n "$peer_es" ] && echo "ratio client_credentials ES256 (ours / peer): $(ratio "$rps_client_credentials_ES256" "$rps_peer_client_credentials_ES256")"
+  echo "first start (migrations + seeding) → discovery: ${first_start}s"
+} | tee "$out/summary.txt"
