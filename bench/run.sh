@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-duration=10s connections=16 peer="" peer_es="" start_peers=0
+duration=10s warmup=15s connections=16 peer="" peer_es="" start_peers=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --peer) peer=$2; shift 2 ;;
@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
     --start-peers) start_peers=1; shift ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,8 +65,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 rows=()
 run() { # $1 = name, $2 = url, $3 = lua script (optional), extra env in the caller
   local name=$1 url=$2 script=${3:-} log="$out/$1.txt"
-  # Warm-up (JIT, caches, connection pools), not recorded. Codes are not replayable, so that one goes cold.
-  [ "$name" != authorization_code ] && wrk -t1 -c"$connections" -d2s ${script:+-s "$here/lua/$script"} "$url" >/dev/null 2>&1 || true
+  # Warm-up (JIT, caches, connection pools), not recorded. Codes and rotated refresh tokens cannot be replayed, so those go cold.
+  [ "$name" != authorization_code ] && [ "$name" != refresh_token ] && wrk -t1 -c"$connections" -d"$warmup" ${script:+-s "$here/lua/$script"} "$url" >/dev/null 2>&1 || true
   wrk -t1 -c"$connections" -d"$duration" --latency ${script:+-s "$here/lua/$script"} "$url" >"$log" 2>&1 || true
   local rps p50 p99 bad
   rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$log")

@@ -14,7 +14,7 @@ internal static class DatabaseSetup
         services.AddDbContext<ApplicationDbContext>(db =>
         {
             db.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__EFMigrationsHistory"));
-            db.AddInterceptors(new SqlitePragmas());
+            db.AddInterceptors(SqlitePragmas.Instance);
             db.UseOpenIddict();
         });
         // Registered first, so migrations run before any other hosted service (Data Protection's key ring

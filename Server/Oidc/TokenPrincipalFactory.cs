@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -14,7 +15,7 @@ namespace IdentityServer.Oidc;
 /// which scope releases them, and whether they go into the access token, the identity token, or both.
 /// The userinfo endpoint reads the same table.
 /// </summary>
-internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, IOpenIddictScopeManager scopeManager)
+internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, IOpenIddictScopeManager scopeManager, IMemoryCache cache)
 {
     public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
     {
@@ -71,15 +72,31 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
     private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, ImmutableArray<string> scopes, CancellationToken cancellationToken)
     {
         identity.SetScopes(scopes);
+        identity.SetResources(await ResourcesAsync(scopes, cancellationToken));
+        identity.SetDestinations(claim => DestinationsOf(claim, scopes));
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>
+    /// The audiences of a set of scopes. Scopes come from configuration and change only at a restart, so the
+    /// answer is kept for a short while instead of costing a query on every token request.
+    /// </summary>
+    private async Task<List<string>> ResourcesAsync(ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    {
+        var key = "scope-resources:" + string.Join(' ', scopes.Order(StringComparer.Ordinal));
+        if (cache.TryGetValue(key, out List<string>? known) && known is not null)
+        {
+            return known;
+        }
+
         var resources = new List<string>();
         await foreach (var resource in scopeManager.ListResourcesAsync(scopes, cancellationToken))
         {
             resources.Add(resource);
         }
 
-        identity.SetResources(resources);
-        identity.SetDestinations(claim => DestinationsOf(claim, scopes));
-        return new ClaimsPrincipal(identity);
+        cache.Set(key, resources, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30), Size = 1 });
+        return resources;
     }
 
     private static ClaimsIdentity NewIdentity() =>
