@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Adds an EF Core migration for SQLite under Migrations/Sqlite (usage: Migrations/add-migration.sh Name).
-# dotnet-ef writes the model snapshot next to the project when the output folder is outside it; move it back.
+# Adds an EF Core migration for both providers, from the same model (usage: Migrations/add-migration.sh Name).
+# dotnet-ef writes the model snapshot next to the project when the output folder is outside it; it is moved back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
-dotnet ef migrations add "$1" --project Server --output-dir ../Migrations/Sqlite --namespace IdentityServer.Migrations.Sqlite
-if [ -f Server/IdentityServer/Migrations/Sqlite/ApplicationDbContextModelSnapshot.cs ]; then
-  mv -f Server/IdentityServer/Migrations/Sqlite/ApplicationDbContextModelSnapshot.cs Migrations/Sqlite/
-  rm -rf Server/IdentityServer
-fi
+for provider in Sqlite Postgres; do
+  connection="Data Source=design-time.db"
+  [ "$provider" = Postgres ] && connection="Host=localhost;Database=design_time"
+  IdentityServer__Database__Provider=$provider IdentityServer__Database__ConnectionString="$connection" \
+    dotnet ef migrations add "$1" --project Server --output-dir "../Migrations/$provider" --namespace "IdentityServer.Migrations.$provider"
+  mv -f "Server/IdentityServer/Migrations/$provider/ApplicationDbContextModelSnapshot.cs" "Migrations/$provider/"
+  rm -rf Server/IdentityServer Server/design-time.db
+done

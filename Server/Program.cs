@@ -1,6 +1,7 @@
 using IdentityServer.Cli;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
+using IdentityServer.Health;
 using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using IdentityServer.Oidc;
@@ -17,6 +18,7 @@ builder.Services
     .AddPages()
     .AddRateLimits(settings.RateLimits)
     .AddJobs(settings.Pruning)
+    .AddHealth()
     .AddStartupTasks();
 
 var app = builder.Build().UseServer();

@@ -3,7 +3,10 @@ using IdentityServer.Jobs;
 
 namespace IdentityServer.Cli;
 
-/// <summary>Command-line verbs: <c>dotnet run --project Server -- prune</c> runs once, prints, and exits.</summary>
+/// <summary>
+/// Command-line verbs: <c>dotnet run --project Server -- migrate</c> applies migrations, <c>-- prune</c>
+/// prunes once; each prints what it did and exits.
+/// </summary>
 internal static class CommandLine
 {
     public static async Task<bool> TryRunCommandAsync(this WebApplication app, string[] args)
@@ -13,6 +16,14 @@ internal static class CommandLine
         {
             case null:
                 return false;
+            case "migrate":
+                await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions>>().Value.Database, CancellationToken.None))
+                {
+                    var applied = await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None, force: true);
+                    Console.WriteLine(applied == 0 ? "The database is up to date." : $"Applied {applied} migration(s).");
+                }
+
+                return true;
             case "prune":
                 await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
                 var result = await app.Services.GetRequiredService<PruneJob>().RunAsync(CancellationToken.None);
@@ -26,7 +37,7 @@ internal static class CommandLine
                 Console.WriteLine($"Removed {result.Tokens} token(s), {result.Authorizations} authorization(s) and {result.Sessions} session(s) in {result.Duration.TotalSeconds:F1} s.");
                 return true;
             default:
-                Console.Error.WriteLine($"Unknown command '{verb}'. Commands: prune.");
+                Console.Error.WriteLine($"Unknown command '{verb}'. Commands: migrate, prune.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -64,9 +64,9 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
             }
         }
 
-        if (!string.Equals(o.Database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (o.Database.Provider is not ("Sqlite" or "Postgres"))
         {
-            errors.Add($"{S}:Database:Provider: '{o.Database.Provider}' is not supported; use Sqlite.");
+            errors.Add($"{S}:Database:Provider: '{o.Database.Provider}' is not supported; use Sqlite or Postgres.");
         }
 
         if (string.IsNullOrWhiteSpace(o.Database.ConnectionString))

@@ -3,26 +3,58 @@ using IdentityServer.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace IdentityServer.Data;
 
 internal static class DatabaseSetup
 {
+    public static bool IsPostgres(string? provider) =>
+        provider is not null && (provider.Contains("Npgsql", StringComparison.OrdinalIgnoreCase) || provider.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase));
+
     public static IServiceCollection AddDatabase(this IServiceCollection services, ServerOptions options, IHostEnvironment environment)
     {
-        var connectionString = ResolveSqlitePath(options.Database.ConnectionString, environment.ContentRootPath);
+        var postgres = IsPostgres(options.Database.Provider);
+        var connectionString = postgres ? PostgresDefaults(options.Database.ConnectionString) : ResolveSqlitePath(options.Database.ConnectionString, environment.ContentRootPath);
         services.AddDbContext<ApplicationDbContext>(db =>
         {
-            db.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__EFMigrationsHistory"));
-            db.AddInterceptors(SqlitePragmas.Instance);
+            if (postgres)
+            {
+                // Transient failures (a restart, a failover) are retried briefly; beyond that the request fails fast with 503.
+                db.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(2, TimeSpan.FromMilliseconds(500), null));
+            }
+            else
+            {
+                db.UseSqlite(connectionString);
+                db.AddInterceptors(SqlitePragmas.Instance);
+            }
+
+            db.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
             db.UseOpenIddict();
         });
+
         // Registered first, so migrations run before any other hosted service (Data Protection's key ring
         // warm-up among them) touches the database.
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
+
+        // One key ring for every instance: cookies, anti-forgery tokens, codes and refresh tokens work wherever they land.
         services.AddDataProtection().SetApplicationName("IdentityServer").PersistKeysToDbContext<ApplicationDbContext>();
         return services;
+    }
+
+    /// <summary>Short connect and command timeouts unless the connection string says otherwise: fail fast, not hang.</summary>
+    private static string PostgresDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+            builder.CommandTimeout = 15;
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>A relative SQLite file is placed under the content root, not wherever the process was started.</summary>

@@ -14,23 +14,31 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using var exclusive = await StartupLock.AcquireAsync(options.Value.Database, cancellationToken);
         await MigrateAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var changes = await scope.ServiceProvider.GetRequiredService<ConfigurationSeeder>().SeedAsync(cancellationToken);
         LogSeeded(changes);
     }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>Applies pending migrations (when enabled, or when <paramref name="force"/>d by the migrate command).</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken, bool force = false)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        if (options.Value.Database.MigrateAtStartup)
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        if (force || options.Value.Database.MigrateAtStartup)
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        // WAL lets readers and the writer work at once; the setting is stored in the database file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers and the writer work at once; the setting is stored in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        return pending;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,3 +1,4 @@
+using IdentityServer.Health;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
@@ -21,6 +22,7 @@ internal static class HostingSetup
             app.UseHsts();
         }
 
+        app.UseMiddleware<DatabaseUnavailable>();
         app.UseStaticFiles();
         app.UseRateLimits();
         app.UseRouting();
@@ -28,6 +30,7 @@ internal static class HostingSetup
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapProtocolEndpoints();
+        app.MapHealth();
         return app;
     }
 }
