@@ -42,6 +42,25 @@ public sealed class PostgresTests(PostgresCluster postgres) : IClassFixture<Post
     }
 
     [PostgresFact]
+    public async Task APruneFiringRunsOnExactlyOneOfTwoInstances()
+    {
+        var database = await postgres.CreateDatabaseAsync("prune");
+        var keys = ServerFactory.NewFolder();
+        await using var a = Instance(database, keys);
+        await using var b = Instance(database, keys);
+        var jobs = new[] { a, b }.Select(s => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IdentityServer.Jobs.PruneJob>(s.Services));
+        var results = await Task.WhenAll(jobs.Select(job => job.RunScheduledAsync(CancellationToken.None)));
+        Assert.Single(results, r => r is not null);
+
+        // The next period (the lease has run out) is again taken by exactly one.
+        a.Time.Advance(TimeSpan.FromHours(1));
+        b.Time.Advance(TimeSpan.FromHours(1));
+        results = await Task.WhenAll(new[] { b, a }.Select(s => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IdentityServer.Jobs.PruneJob>(s.Services).RunScheduledAsync(CancellationToken.None)));
+        Assert.Single(results, r => r is not null);
+        ServerFactory.DeleteFolder(keys);
+    }
+
+    [PostgresFact]
     public async Task RestartingPostgresGivesAtMostSome503sThenRecovers()
     {
         var database = await postgres.CreateDatabaseAsync("restart");

@@ -1,3 +1,4 @@
+using IdentityServer.Jobs;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -17,6 +18,8 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<SessionGrant> SessionGrants => Set<SessionGrant>();
 
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -30,6 +33,12 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
             token.HasIndex(t => t.ExpirationDate);
         });
         builder.Entity<OpenIddictEntityFrameworkCoreAuthorization>().HasIndex(a => a.CreationDate);
+        builder.Entity<JobLease>(lease =>
+        {
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(200);
+        });
         builder.Entity<ApplicationUser>(user =>
         {
             user.Property(u => u.Name).HasMaxLength(256);

@@ -8,6 +8,7 @@ internal static class JobsSetup
     public static IServiceCollection AddJobs(this IServiceCollection services, PruningOptions pruning)
     {
         services.AddScoped<Pruner>();
+        services.AddScoped<JobLeases>();
         services.AddTransient<PruneJob>();
         if (!pruning.Enabled)
         {

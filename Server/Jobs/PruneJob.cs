@@ -11,7 +11,24 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
     public static readonly JobKey Key = new("prune", "maintenance");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await RunAsync(cancellationToken);
+        await RunScheduledAsync(cancellationToken);
+
+    /// <summary>A scheduled firing: runs only on the instance that takes this period's lease.</summary>
+    public async Task<PruneResult?> RunScheduledAsync(CancellationToken cancellationToken)
+    {
+        var pruning = options.Value.Pruning;
+        var lease = pruning.Cron is { Length: > 0 } ? TimeSpan.FromMinutes(30) : pruning.Interval / 2;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            if (!await scope.ServiceProvider.GetRequiredService<JobLeases>().TryAcquireAsync(Key.Name, lease, cancellationToken))
+            {
+                LogSkipped();
+                return null;
+            }
+        }
+
+        return await RunAsync(cancellationToken);
+    }
 
     /// <summary>Returns the result, or null when every attempt failed (the next firing tries again).</summary>
     public async Task<PruneResult?> RunAsync(CancellationToken cancellationToken)
@@ -38,6 +55,9 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Prune skipped: another instance holds this period's lease")]
+    private partial void LogSkipped();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Tokens} token(s), {Authorizations} authorization(s), {Sessions} session(s) in {Milliseconds} ms")]
     private partial void LogPruned(long tokens, long authorizations, long sessions, long milliseconds);
