@@ -7,10 +7,12 @@ using IdentityServer.Jobs;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
+using IdentityServer.Telemetry;
 using IdentityServer.Accounts;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = builder.AddServerOptions();
+builder.AddTelemetry(settings.Telemetry);
 builder.Services
     .AddDatabase(settings, builder.Environment)
     .AddAccounts(settings)
@@ -22,6 +24,7 @@ builder.Services
     .AddStartupTasks();
 
 var app = builder.Build().UseServer();
+app.MapTelemetry(settings.Telemetry);
 if (!await app.TryRunCommandAsync(args))
 {
     await app.RunAsync();

@@ -25,6 +25,8 @@ internal sealed class ServerOptions
 
     public PruningOptions Pruning { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     public List<DeclaredClient> Clients { get; set; } = [];
 
     public List<DeclaredScope> Scopes { get; set; } = [];
@@ -219,4 +221,13 @@ internal sealed class PruningOptions
     public int MaxAttempts { get; set; } = 3;
 
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+internal sealed class TelemetryOptions
+{
+    /// <summary>Serve a Prometheus scrape endpoint at /metrics.</summary>
+    public bool Prometheus { get; set; }
+
+    /// <summary>Export metrics and traces over OTLP to this endpoint (for example http://collector:4317).</summary>
+    public Uri? OtlpEndpoint { get; set; }
 }

@@ -1,12 +1,13 @@
 using IdentityServer.Configuration;
 using Microsoft.Extensions.Options;
+using IdentityServer.Telemetry;
 using Quartz;
 
 namespace IdentityServer.Jobs;
 
 /// <summary>The scheduled prune: retried a bounded number of times, never two at once, cancelled on shutdown.</summary>
 [DisallowConcurrentExecution]
-internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<ServerOptions> options, TimeProvider time, ILogger<PruneJob> logger) : IJob
+internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<ServerOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PruneJob> logger) : IJob
 {
     public static readonly JobKey Key = new("prune", "maintenance");
 
@@ -41,6 +42,7 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
                 await using var scope = scopes.CreateAsyncScope();
                 var result = await scope.ServiceProvider.GetRequiredService<Pruner>().PruneAsync(cancellationToken);
                 LogPruned(result.Tokens, result.Authorizations, result.Sessions, (long)result.Duration.TotalMilliseconds);
+                metrics.Pruned(result.Tokens, result.Authorizations, result.Sessions);
                 return result;
             }
             catch (Exception e) when (e is not OperationCanceledException && attempt < settings.MaxAttempts)
@@ -51,6 +53,7 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogGaveUp(e, attempt);
+                metrics.PruneFailed();
                 return null;
             }
         }

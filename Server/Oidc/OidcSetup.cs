@@ -76,6 +76,7 @@ internal static class OidcSetup
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(ParameterLengthHandler.Descriptor);
                 server.AddEventHandler(ClientCredentialsTokenEntryHandler.Descriptor);
+                server.AddEventHandler(Telemetry.TokenResponseMetricsHandler.Descriptor);
 
                 // Codes and refresh tokens are read only by this server: ASP.NET Core Data Protection
                 // (AES + HMAC, keys in the database) instead of RSA-encrypted JWTs. Access tokens stay JWTs.

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using IdentityServer.Accounts;
 using IdentityServer.Configuration;
+using IdentityServer.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, IOptions<ServerOptions> options) : PageModel
+internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, ServerMetrics metrics, IOptions<ServerOptions> options) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -74,11 +75,18 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
             return Page();
         }
 
-        return result.Succeeded ? LocalRedirect(returnUrl) : Fail();
+        if (!result.Succeeded)
+        {
+            return Fail();
+        }
+
+        metrics.SignIn(true);
+        return LocalRedirect(returnUrl);
     }
 
     private PageResult Fail()
     {
+        metrics.SignIn(false);
         Message = Failure;
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
