@@ -42,6 +42,23 @@ public sealed class PostgresTests(PostgresCluster postgres) : IClassFixture<Post
     }
 
     [PostgresFact]
+    public async Task TwoInstancesStartingTogetherOnAnEmptyDatabaseBothBecomeReady()
+    {
+        var database = await postgres.CreateDatabaseAsync("together");
+        var keys = ServerFactory.NewFolder();
+        var started = await Task.WhenAll(Task.Run(() => Instance(database, keys)), Task.Run(() => Instance(database, keys)));
+        foreach (var server in started)
+        {
+            using var http = new HttpClient { BaseAddress = server.ClientOptions.BaseAddress };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
+            await server.DisposeAsync();
+        }
+
+        ServerFactory.DeleteFolder(keys);
+    }
+
+    [PostgresFact]
     public async Task APruneFiringRunsOnExactlyOneOfTwoInstances()
     {
         var database = await postgres.CreateDatabaseAsync("prune");

@@ -27,6 +27,12 @@ internal sealed class ServerOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    /// <summary>
+    /// Reverse proxies (IP addresses) whose X-Forwarded-For / X-Forwarded-Proto headers are trusted.
+    /// Empty: forwarded headers are ignored.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
     public List<DeclaredClient> Clients { get; set; } = [];
 
     public List<DeclaredScope> Scopes { get; set; } = [];

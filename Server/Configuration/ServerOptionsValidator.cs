@@ -69,6 +69,14 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
             errors.Add($"{S}:Database:Provider: '{o.Database.Provider}' is not supported; use Sqlite or Postgres.");
         }
 
+        for (var i = 0; i < o.KnownProxies.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(o.KnownProxies[i], out _))
+            {
+                errors.Add($"{S}:KnownProxies:{i}: '{o.KnownProxies[i]}' is not an IP address.");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(o.Database.ConnectionString))
         {
             errors.Add($"{S}:Database:ConnectionString: a connection string is required.");

@@ -1,4 +1,5 @@
 using IdentityServer.Health;
+using Microsoft.AspNetCore.HttpOverrides;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
@@ -16,6 +17,17 @@ internal static class HostingSetup
 
     public static WebApplication UseServer(this WebApplication app)
     {
+        var proxies = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions>>().Value.KnownProxies;
+        if (proxies.Count > 0)
+        {
+            // Behind a load balancer: the client's address (rate limits, sessions) and scheme come from the proxy.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            proxies.ForEach(p => forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(p)));
+            app.UseForwardedHeaders(forwarded);
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

@@ -22,7 +22,10 @@ internal sealed class StartupLock : IAsyncDisposable
             return new StartupLock(null);
         }
 
-        var connection = new NpgsqlConnection(database.ConnectionString);
+        // Its own unpooled session: a pooled one would keep the lock while idle in the pool. No command
+        // timeout: another instance may be applying a long migration.
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, CommandTimeout = 0 };
+        var connection = new NpgsqlConnection(builder.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -33,7 +36,11 @@ internal sealed class StartupLock : IAsyncDisposable
     {
         if (connection is not null)
         {
-            // Closing the session releases the advisory lock.
+            await using (var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
             await connection.DisposeAsync();
         }
     }
