@@ -1,6 +1,7 @@
 using IdentityServer.Cli;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
+using IdentityServer.External;
 using IdentityServer.Health;
 using IdentityServer.Hosting;
 using IdentityServer.Jobs;
@@ -17,6 +18,7 @@ builder.Services
     .AddDatabase(settings, builder.Environment)
     .AddAccounts(settings)
     .AddOidc(settings, builder.Environment)
+    .AddExternalSignIn(settings)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
     .AddJobs(settings.Pruning)

@@ -27,6 +27,8 @@ internal sealed class ServerOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    public ExternalOptions External { get; set; } = new();
+
     /// <summary>
     /// Reverse proxies (IP addresses) whose X-Forwarded-For / X-Forwarded-Proto headers are trusted.
     /// Empty: forwarded headers are ignored.
@@ -236,4 +238,34 @@ internal sealed class TelemetryOptions
 
     /// <summary>Export metrics and traces over OTLP to this endpoint (for example http://collector:4317).</summary>
     public Uri? OtlpEndpoint { get; set; }
+}
+
+/// <summary>Third-party sign-in. Nothing is active unless configured.</summary>
+internal sealed class ExternalOptions
+{
+    public ProviderCredentials? GitHub { get; set; }
+
+    public ProviderCredentials? Google { get; set; }
+
+    /// <summary>Any OpenID Connect provider, by issuer URL.</summary>
+    public List<OidcProvider> Providers { get; set; } = [];
+}
+
+internal class ProviderCredentials
+{
+    public string ClientId { get; set; } = "";
+
+    public string? ClientSecret { get; set; }
+}
+
+internal sealed class OidcProvider : ProviderCredentials
+{
+    /// <summary>Short name used in URLs (callback/login/{Name}): lowercase letters, digits and dashes.</summary>
+    public string Name { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public Uri? Issuer { get; set; }
+
+    public List<string> Scopes { get; set; } = ["openid", "profile", "email"];
 }

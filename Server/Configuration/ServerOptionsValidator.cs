@@ -16,6 +16,7 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
         var scopeNames = ValidateScopes(options, errors);
         ValidateClients(options, scopeNames, errors);
         ValidateUsers(options, errors);
+        ValidateExternal(options.External, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -202,6 +203,52 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
             if (u.Email is { } email && !email.Contains('@', StringComparison.Ordinal))
             {
                 errors.Add($"{key}:Email: '{email}' is not an email address.");
+            }
+        }
+    }
+
+    private static void ValidateExternal(ExternalOptions external, List<string> errors)
+    {
+        foreach (var (name, preset) in new[] { ("GitHub", external.GitHub), ("Google", external.Google) })
+        {
+            if (preset is null)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(preset.ClientId))
+            {
+                errors.Add($"{S}:External:{name}:ClientId: the client id registered with {name} is required.");
+            }
+
+            if (string.IsNullOrWhiteSpace(preset.ClientSecret))
+            {
+                errors.Add($"{S}:External:{name}:ClientSecret: the client secret registered with {name} is required (set it from an environment variable, not in a file).");
+            }
+        }
+
+        var names = new HashSet<string>(["github", "google"], StringComparer.Ordinal);
+        for (var i = 0; i < external.Providers.Count; i++)
+        {
+            var provider = external.Providers[i];
+            var key = $"{S}:External:Providers:{i}";
+            if (provider.Name.Length is 0 or > 40 || !provider.Name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                errors.Add($"{key}:Name: '{provider.Name}' must be 1-40 lowercase letters, digits or dashes.");
+            }
+            else if (!names.Add(provider.Name))
+            {
+                errors.Add($"{key}:Name: '{provider.Name}' is used twice.");
+            }
+
+            if (provider.Issuer is not { IsAbsoluteUri: true } || provider.Issuer.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{key}:Issuer: an absolute http(s) issuer URL is required.");
+            }
+
+            if (string.IsNullOrWhiteSpace(provider.ClientId))
+            {
+                errors.Add($"{key}:ClientId: a client id is required.");
             }
         }
     }

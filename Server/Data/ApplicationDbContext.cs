@@ -42,6 +42,7 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
         builder.Entity<ApplicationUser>(user =>
         {
             user.Property(u => u.Name).HasMaxLength(256);
+            user.Property(u => u.Picture).HasMaxLength(2048);
 
             // SQLite cannot order or compare DateTimeOffset; store UTC ticks.
             user.Property(u => u.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,3 +1,4 @@
+using IdentityServer.External;
 using IdentityServer.Health;
 using Microsoft.AspNetCore.HttpOverrides;
 using IdentityServer.Oidc;
@@ -43,6 +44,7 @@ internal static class HostingSetup
         app.MapRazorPages();
         app.MapProtocolEndpoints();
         app.MapHealth();
+        app.MapExternalSignIn();
         return app;
     }
 }

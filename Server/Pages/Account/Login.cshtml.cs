@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, ServerMetrics metrics, IOptions<ServerOptions> options) : PageModel
+internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, ServerMetrics metrics,
+    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -36,6 +37,8 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
     public string? Message { get; private set; }
 
     public bool AllowRegistration => options.Value.Accounts.AllowRegistration;
+
+    public IReadOnlyList<IdentityServer.External.ExternalProvider> Providers => providers;
 
     public void OnGet()
     {

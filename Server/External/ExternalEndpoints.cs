@@ -1,0 +1,67 @@
+using IdentityServer.Data;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Client.AspNetCore;
+
+namespace IdentityServer.External;
+
+/// <summary>
+/// The callback (callback/login/{provider}): OpenIddict's client has checked state, nonce and PKCE and
+/// redeemed the code; this decides which local account signs in. The session is an ordinary server-side
+/// one, and apps get this server's tokens with the local subject.
+/// </summary>
+internal static class ExternalEndpoints
+{
+    public const string LinkItem = "link_user";
+
+    public static IEndpointRouteBuilder MapExternalSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("callback/login/{provider}", [HttpMethods.Get, HttpMethods.Post], CallbackAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> CallbackAsync(string provider, HttpContext context, ExternalAccounts accounts,
+        SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users)
+    {
+        var result = await context.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        var identity = result.Succeeded ? ExternalIdentity.From(result.Principal) : null;
+        if (identity is null)
+        {
+            var error = context.GetOpenIddictClientResponse()?.Error ?? result.Failure?.Message ?? "the sign-in could not be completed";
+            return Error(provider, error);
+        }
+
+        var returnUrl = result.Properties?.RedirectUri is { } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+
+        // Linking from the account page: the person is already signed in here.
+        if (result.Properties?.Items.TryGetValue(LinkItem, out var linkUser) == true && linkUser is not null)
+        {
+            var current = await users.GetUserAsync((await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal ?? new());
+            if (current is null || current.Id != linkUser)
+            {
+                return Error(provider, "sign in again before linking a provider");
+            }
+
+            return await accounts.LinkAsync(current, identity)
+                ? Results.LocalRedirect("/Account/Manage/Logins?linked=" + Uri.EscapeDataString(identity.Provider))
+                : Error(provider, "this provider account is already linked to another account");
+        }
+
+        var (outcome, user) = await accounts.ResolveAsync(identity);
+        switch (outcome)
+        {
+            case ExternalOutcome.SignedIn or ExternalOutcome.Created:
+                await signIn.SignInAsync(user!, isPersistent: false, authenticationMethod: "external:" + identity.Provider);
+                return Results.LocalRedirect(returnUrl);
+            case ExternalOutcome.NeedsPasswordToLink:
+                PendingLink.Set(context, identity);
+                return Results.LocalRedirect("/Account/ExternalLink?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+            default:
+                return Error(provider, "the account could not be created");
+        }
+    }
+
+    private static IResult Error(string provider, string reason) =>
+        Results.LocalRedirect($"/Account/ExternalError?provider={Uri.EscapeDataString(provider)}&reason={Uri.EscapeDataString(reason)}");
+}

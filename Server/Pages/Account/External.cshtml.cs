@@ -1,0 +1,40 @@
+using IdentityServer.External;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenIddict.Client.AspNetCore;
+using static OpenIddict.Client.AspNetCore.OpenIddictClientAspNetCoreConstants;
+
+namespace IdentityServer.Pages.Account;
+
+/// <summary>Starts a sign-in (or, from the account page, a link) with an external provider.</summary>
+internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, UserManager<IdentityServer.Data.ApplicationUser> users) : PageModel
+{
+    public IActionResult OnGet() => RedirectToPage("/Account/Login");
+
+    public IActionResult OnPost(string? provider, string? returnUrl, bool link = false)
+    {
+        if (provider is null || !providers.Any(p => p.Name == provider))
+        {
+            return RedirectToPage("/Account/ExternalError", new { provider, reason = "this sign-in provider is not configured" });
+        }
+
+        var properties = new AuthenticationProperties(new Dictionary<string, string?> { [Properties.ProviderName] = provider })
+        {
+            RedirectUri = Url.IsLocalUrl(returnUrl) ? returnUrl : "/",
+        };
+        if (link)
+        {
+            var userId = users.GetUserId(User);
+            if (userId is null)
+            {
+                return RedirectToPage("/Account/Login");
+            }
+
+            properties.Items[ExternalEndpoints.LinkItem] = userId;
+        }
+
+        return Challenge(properties, OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+    }
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using IdentityServer.Accounts;
+using IdentityServer.Data;
+using IdentityServer.External;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace IdentityServer.Pages.Account;
+
+/// <summary>
+/// The provider verified an email that belongs to an existing account: the person proves that account's
+/// password once, then the provider is linked and they are signed in. Never a silent link.
+/// </summary>
+internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ExternalAccounts accounts) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter the password of your existing account.")]
+    [StringLength(PasswordPolicy.MaximumLength)]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public string Provider { get; private set; } = "";
+
+    public string Email { get; private set; } = "";
+
+    public string? Message { get; private set; }
+
+    public IActionResult OnGet()
+    {
+        ModelState.Clear();
+        return Load() is null ? RedirectToPage("/Account/Login") : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var identity = Load();
+        if (identity is null)
+        {
+            return RedirectToPage("/Account/Login");
+        }
+
+        var user = await users.FindByEmailAsync(identity.Email!);
+        if (!ModelState.IsValid || user is null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var check = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
+        if (!check.Succeeded)
+        {
+            Message = "That password is not correct, or the account is temporarily locked.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        if (!await accounts.LinkAsync(user, identity))
+        {
+            Message = "This provider account is already linked to another account.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        PendingLink.Clear(HttpContext);
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "external:" + identity.Provider);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    private ExternalIdentity? Load()
+    {
+        var identity = PendingLink.Get(HttpContext);
+        if (identity?.Email is null)
+        {
+            return null;
+        }
+
+        Provider = identity.Provider;
+        Email = identity.Email;
+        return identity;
+    }
+}
