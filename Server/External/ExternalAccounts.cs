@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.External;
@@ -13,17 +12,18 @@ internal sealed record ExternalIdentity(string Provider, string Subject, string?
 {
     public static ExternalIdentity? From(ClaimsPrincipal principal)
     {
-        var provider = principal.GetClaim(Claims.Private.ProviderName);
-        var subject = principal.GetClaim(Claims.Subject) ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        // Claims may come twice (identity token and userinfo); the first is as good as any.
+        string? First(string type) => principal.FindFirst(type)?.Value;
+        var provider = First(Claims.Private.ProviderName);
+        var subject = First(Claims.Subject) ?? First(ClaimTypes.NameIdentifier);
         if (provider is null || subject is null)
         {
             return null;
         }
 
-        var email = principal.GetClaim(Claims.Email) ?? principal.FindFirst(ClaimTypes.Email)?.Value;
-        var verified = principal.GetClaim(Claims.EmailVerified) is "true" or "True";
-        return new ExternalIdentity(provider, subject, email, verified,
-            principal.GetClaim(Claims.Name) ?? principal.FindFirst(ClaimTypes.Name)?.Value, principal.GetClaim(Claims.Picture));
+        var email = First(Claims.Email) ?? First(ClaimTypes.Email);
+        var verified = First(Claims.EmailVerified) is "true" or "True";
+        return new ExternalIdentity(provider, subject, email, verified, First(Claims.Name) ?? First(ClaimTypes.Name), First(Claims.Picture));
     }
 }
 

@@ -28,7 +28,7 @@ internal static class ExternalEndpoints
         var identity = result.Succeeded ? ExternalIdentity.From(result.Principal) : null;
         if (identity is null)
         {
-            var error = context.GetOpenIddictClientResponse()?.Error ?? result.Failure?.Message ?? "the sign-in could not be completed";
+            var error = context.GetOpenIddictClientResponse()?.Error ?? "the sign-in could not be completed";
             return Error(provider, error);
         }
 

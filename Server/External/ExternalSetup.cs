@@ -44,7 +44,13 @@ internal static class ExternalSetup
             var aspNetCore = client.UseAspNetCore().EnableRedirectionEndpointPassthrough().EnableErrorPassthrough();
             if (!settings.RequireHttps)
             {
+                // Plain-http development: the state cookie cannot be SameSite=None (that needs Secure).
                 aspNetCore.DisableTransportSecurityRequirement();
+                aspNetCore.Configure(o =>
+                {
+                    o.CookieBuilder.SameSite = SameSiteMode.Lax;
+                    o.CookieBuilder.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                });
             }
 
             client.UseSystemNetHttp();

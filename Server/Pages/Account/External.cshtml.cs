@@ -13,7 +13,7 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
 {
     public IActionResult OnGet() => RedirectToPage("/Account/Login");
 
-    public IActionResult OnPost(string? provider, string? returnUrl, bool link = false)
+    public async Task<IActionResult> OnPostAsync(string? provider, string? returnUrl, bool link = false)
     {
         if (provider is null || !providers.Any(p => p.Name == provider))
         {
@@ -35,6 +35,16 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
             properties.Items[ExternalEndpoints.LinkItem] = userId;
         }
 
-        return Challenge(properties, OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        try
+        {
+            // Challenged here, not by a ChallengeResult, so an unreachable provider becomes a friendly page.
+            await HttpContext.ChallengeAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme, properties);
+            return new EmptyResult();
+        }
+        catch (Exception e) when (e is HttpRequestException or OpenIddict.Abstractions.OpenIddictExceptions.ProtocolException or InvalidOperationException or TaskCanceledException)
+        {
+            Response.Clear();
+            return RedirectToPage("/Account/ExternalError", new { provider, reason = "the provider could not be reached" });
+        }
     }
 }
