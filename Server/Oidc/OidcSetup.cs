@@ -51,7 +51,7 @@ internal static class OidcSetup
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. options.Scopes.Select(s => s.Name)]);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Email, Claims.EmailVerified, Claims.Role);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role);
 
                 var lifetimes = options.Tokens;
                 server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)

@@ -52,6 +52,11 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
             }
 
             claims.Add((Claims.PreferredUsername, user.UserName!));
+            if (!string.IsNullOrEmpty(user.Picture))
+            {
+                claims.Add((Claims.Picture, user.Picture));
+            }
+
             claims.Add((Claims.UpdatedAt, user.UpdatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         }
 
@@ -113,7 +118,7 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.AuthenticationTime => [Destinations.IdentityToken],
-        Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
         _ => [],
