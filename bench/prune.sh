@@ -18,7 +18,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 out="$here/results/prune-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
-dotnet publish "$root/Server" -c Release -o "$here/out/server" -v quiet -nologo >/dev/null
+dotnet publish "$root/Server" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$here/out/server" -v quiet -nologo >/dev/null
 cp "$here/appsettings.Bench.json" "$here/out/server/"
 port=5103 base="http://127.0.0.1:5103"
 serve() { (cd "$here/out/server" && exec env ASPNETCORE_ENVIRONMENT=Bench ASPNETCORE_URLS="$base" IdentityServer__Issuer="$base/" \

@@ -25,7 +25,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 out="$here/results/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out/data"
 echo "building (Release)…"
-dotnet publish "$root/Server" -c Release -o "$here/out/server" -v quiet -nologo >/dev/null
+dotnet publish "$root/Server" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$here/out/server" -v quiet -nologo >/dev/null
 dotnet build "$here/Prep" -c Release -o "$here/out/prep" -v quiet -nologo >/dev/null
 cp "$here/appsettings.Bench.json" "$here/out/server/"
 
