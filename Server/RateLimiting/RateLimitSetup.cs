@@ -12,7 +12,7 @@ namespace IdentityServer.RateLimiting;
 internal static class RateLimitSetup
 {
     private static readonly string[] AccountForms =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword"];
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword", "/Account/ExternalLink"];
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
