@@ -12,6 +12,7 @@ using Microsoft.Playwright;
 namespace IdentityServer.Tests;
 
 /// <summary>A person's whole journey in a real browser, against the server on a loopback port.</summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chromium>
 {
     private const string Password = "lagoon ember walnut 47";
@@ -131,7 +132,9 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
         await page.FillAsync("#Login", "quinn");
         await page.FillAsync("#Password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForLoadStateAsync();
+
+        // Done when the answer to the POST has loaded: the typed password is gone from the page.
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete' && !(document.querySelector('#Password')?.value)");
     }
 
     private static async Task ScreenshotOnFailureAsync(IPage page, Func<Task> journey)
@@ -181,4 +184,11 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
 
         public async ValueTask DisposeAsync() => await app.DisposeAsync();
     }
+}
+
+/// <summary>Browser tests run on their own, not beside the rest of the suite, so timing on 2 cores stays sane.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserTestGroup
+{
+    public const string Name = "browser";
 }
