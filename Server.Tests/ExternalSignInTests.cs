@@ -192,6 +192,26 @@ public sealed class ExternalSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASignedInPersonLinksAndUnlinksAProviderOnTheAccountPage()
+    {
+        using var journey = new Journey();
+        var login = await journey.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Login"));
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitAsync(login, new Dictionary<string, string> { ["Login"] = "alice", ["Password"] = ServerFactory.AlicePassword })).StatusCode);
+
+        var logins = await journey.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Manage/Logins"));
+        var linked = await journey.FollowAsync(await journey.SubmitAsync(logins, selector: "input[name=link]"), "uma", "juniper falcon harbour 19");
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Equal("/Account/Manage/Logins", journey.Current.AbsolutePath);
+        Assert.Contains("upstream is now linked", (await Browser.HtmlAsync(linked)).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("alice", (await LocalUserForAsync("uma"))!.UserName);
+
+        // alice has a password, so the provider may go.
+        var unlinked = await journey.SubmitAsync(linked);
+        Assert.Equal(HttpStatusCode.OK, unlinked.StatusCode);
+        Assert.Null(await LocalUserForAsync("uma"));
+    }
+
+    [Fact]
     public async Task AProviderErrorShowsAFriendlyPageWithARetryLink()
     {
         using var journey = new Journey();
