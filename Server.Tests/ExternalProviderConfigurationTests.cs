@@ -54,5 +54,6 @@ public sealed class ExternalProviderConfigurationTests
         var response = await browser.PostFormAsync("/Account/External", new Dictionary<string, string> { ["provider"] = "nope", ["__RequestVerificationToken"] = token });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/Account/ExternalError", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/callback/login/nope?code=x&state=y")).StatusCode);
     }
 }

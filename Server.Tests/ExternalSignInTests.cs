@@ -221,6 +221,11 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         var document = await Browser.HtmlAsync(page);
         Assert.Contains("declined", document.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(document.QuerySelector("a[href='/Account/Login']"));
+
+        // A forged callback (no such state) is refused with the same friendly page, never a 500.
+        var forged = await journey.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/callback/login/upstream?code=forged&state=" + new string('x', 3000)));
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.StartsWith("/Account/ExternalError", forged.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

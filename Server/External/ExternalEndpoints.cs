@@ -22,8 +22,13 @@ internal static class ExternalEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(string provider, HttpContext context, ExternalAccounts accounts,
-        SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users)
+        SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IReadOnlyList<ExternalProvider> providers)
     {
+        if (!providers.Any(p => p.Name == provider))
+        {
+            return Results.NotFound();
+        }
+
         var result = await context.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
         var identity = result.Succeeded ? ExternalIdentity.From(result.Principal) : null;
         if (identity is null)
