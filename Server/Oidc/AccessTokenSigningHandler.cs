@@ -11,6 +11,9 @@ namespace IdentityServer.Oidc;
 /// </summary>
 internal sealed class AccessTokenSigningHandler(SigningKeys keys) : IOpenIddictServerHandler<GenerateTokenContext>
 {
+    // Built once: this runs for every access token issued.
+    private readonly SigningCredentials? ecdsa = keys.Ecdsa is null ? null : new SigningCredentials(keys.Ecdsa, SecurityAlgorithms.EcdsaSha256);
+
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
             .UseSingletonHandler<AccessTokenSigningHandler>()
@@ -20,9 +23,9 @@ internal sealed class AccessTokenSigningHandler(SigningKeys keys) : IOpenIddictS
 
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
-        if (keys.Ecdsa is not null && context.TokenType == TokenTypeIdentifiers.AccessToken)
+        if (ecdsa is not null && context.TokenType == TokenTypeIdentifiers.AccessToken)
         {
-            context.SigningCredentials = new SigningCredentials(keys.Ecdsa, SecurityAlgorithms.EcdsaSha256);
+            context.SigningCredentials = ecdsa;
         }
 
         return ValueTask.CompletedTask;

@@ -87,7 +87,8 @@ internal sealed class AuthorizeModel(
         var application = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
         var scopes = request.GetScopes();
-        var existing = await FindPermanentAuthorizationAsync(user, application, scopes);
+        var applicationId = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
+        var existing = await FindPermanentAuthorizationAsync(user, applicationId, scopes);
 
         if (Request.HasFormContentType && Request.Form.TryGetValue(ConsentField, out var decision))
         {
@@ -97,14 +98,14 @@ internal sealed class AuthorizeModel(
             }
 
             return decision == "accept"
-                ? await IssueAsync(user, application, scopes, cookie, existing, forceNew: true)
+                ? await IssueAsync(user, applicationId, scopes, cookie, existing, forceNew: true)
                 : Reject(Errors.AccessDenied, "The user denied the request.");
         }
 
         var consentType = await applications.GetConsentTypeAsync(application, HttpContext.RequestAborted);
         if (consentType == ConsentTypes.Implicit || (existing is not null && !request.HasPromptValue(PromptValues.Consent)))
         {
-            return await IssueAsync(user, application, scopes, cookie, existing, forceNew: false);
+            return await IssueAsync(user, applicationId, scopes, cookie, existing, forceNew: false);
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -123,12 +124,11 @@ internal sealed class AuthorizeModel(
     /// The permanent authorization records the consent; the code and its tokens hang off an ad-hoc
     /// authorization tied to this browser session, so ending the session revokes them.
     /// </summary>
-    private async Task<IActionResult> IssueAsync(ApplicationUser user, object application, System.Collections.Immutable.ImmutableArray<string> scopes,
+    private async Task<IActionResult> IssueAsync(ApplicationUser user, string applicationId, System.Collections.Immutable.ImmutableArray<string> scopes,
         AuthenticateResult cookie, object? existing, bool forceNew)
     {
         var ct = HttpContext.RequestAborted;
         var principal = await principals.CreateForUserAsync(user, scopes, cookie.Properties?.IssuedUtc, ct);
-        var applicationId = (await applications.GetIdAsync(application, ct))!;
         if (forceNew || existing is null)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);
@@ -145,10 +145,9 @@ internal sealed class AuthorizeModel(
         return SignIn(principal, Scheme);
     }
 
-    private async Task<object?> FindPermanentAuthorizationAsync(ApplicationUser user, object application, System.Collections.Immutable.ImmutableArray<string> scopes)
+    private async Task<object?> FindPermanentAuthorizationAsync(ApplicationUser user, string applicationId, System.Collections.Immutable.ImmutableArray<string> scopes)
     {
-        var clientId = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
-        await foreach (var authorization in authorizations.FindAsync(user.Id, clientId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, HttpContext.RequestAborted))
+        await foreach (var authorization in authorizations.FindAsync(user.Id, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, HttpContext.RequestAborted))
         {
             return authorization;
         }

@@ -1,0 +1,53 @@
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace IdentityServer.Pages.Account;
+
+/// <summary>
+/// The second step of a sign-in that needs 2FA: only reachable after the password step (Identity's
+/// two-factor cookie), then a code of some kind finishes the sign-in.
+/// </summary>
+internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> signIn) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public abstract string Code { get; set; }
+
+    public string? Message { get; private set; }
+
+    protected SignInManager<ApplicationUser> SignInManager => signIn;
+
+    public async Task<IActionResult> OnGetAsync() =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Account/Login") : Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
+        {
+            return RedirectToPage("/Account/Login");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var result = await SignInWithCodeAsync(Code.Replace(" ", "", StringComparison.Ordinal));
+        if (result.Succeeded)
+        {
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        }
+
+        Message = result.IsLockedOut ? "Too many wrong codes. The account is temporarily locked." : InvalidCodeMessage;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    protected abstract string InvalidCodeMessage { get; }
+
+    protected abstract Task<Microsoft.AspNetCore.Identity.SignInResult> SignInWithCodeAsync(string code);
+}
