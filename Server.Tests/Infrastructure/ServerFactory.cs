@@ -59,6 +59,10 @@ public class ServerFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
+
+            // Pooled contexts keep their logger, which caches "is anyone listening?" for a second; tests that
+            // observe commands through DiagnosticListener subscribe just before acting, so no caching here.
+            services.ConfigureDbContext<IdentityServer.Data.ApplicationDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
             if (CheapHashing)
             {
                 services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);

@@ -20,6 +20,7 @@ internal static class OidcSetup
         services.AddScoped<TokenPrincipalFactory>();
         services.AddScoped<AuthorizationErrorRedirect>();
         services.AddScoped<ConsentScopes>();
+        services.AddSingleton<ApplicationSnapshots>();
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
@@ -27,6 +28,7 @@ internal static class OidcSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, SnapshotApplicationStore>(ServiceLifetime.Scoped);
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
                 core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, IndexedTokenStore>(ServiceLifetime.Scoped);
                 core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, IndexedAuthorizationStore>(ServiceLifetime.Scoped);

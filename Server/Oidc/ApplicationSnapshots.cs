@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using IdentityServer.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+using Application = OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication;
+
+namespace IdentityServer.Oidc;
+
+/// <summary>
+/// Copies of client rows shared by every request for a few seconds. Every token request starts by looking
+/// its client up; that lookup (a DbContext, a query, materialisation) was the largest single cost of a
+/// client_credentials request. Only clients that exist are remembered, so the map is bounded by the number
+/// of clients. Changes made through this instance are seen at once; changes made by another instance
+/// (a restart with new appsettings) are seen within <see cref="Lifetime"/>.
+/// </summary>
+internal sealed class ApplicationSnapshots(TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Entry> byClientId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> byId = new(StringComparer.Ordinal);
+
+    public Application? FindByClientId(string clientId) => Find(byClientId, clientId);
+
+    public Application? FindById(string id) => Find(byId, id);
+
+    public void Remember(Application application)
+    {
+        if (application.Id is null || application.ClientId is null)
+        {
+            return;
+        }
+
+        var entry = new Entry(Copy(application), time.GetUtcNow() + Lifetime);
+        byClientId[application.ClientId] = entry;
+        byId[application.Id] = entry;
+    }
+
+    public void Forget(Application application)
+    {
+        if (application.Id is not null && byId.TryRemove(application.Id, out var old) && old.Snapshot.ClientId is { } oldClientId)
+        {
+            byClientId.TryRemove(oldClientId, out _);
+        }
+
+        if (application.ClientId is not null)
+        {
+            byClientId.TryRemove(application.ClientId, out _);
+        }
+    }
+
+    /// <summary>A private copy for one request: requests never share a mutable entity.</summary>
+    public static Application Copy(Application source)
+    {
+        var copy = new Application();
+        foreach (var property in ScalarProperties)
+        {
+            property.SetValue(copy, property.GetValue(source));
+        }
+
+        return copy;
+    }
+
+    private Application? Find(ConcurrentDictionary<string, Entry> map, string key) =>
+        map.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow() ? Copy(entry.Snapshot) : null;
+
+    // Every column of the row (strings); the navigation collections are left empty.
+    private static readonly PropertyInfo[] ScalarProperties = typeof(Application)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanRead && p.CanWrite && p.PropertyType == typeof(string))
+        .ToArray();
+
+    private sealed record Entry(Application Snapshot, DateTimeOffset Expires);
+}
+
+/// <summary>
+/// OpenIddict's application store, answering the two lookups every token request makes from
+/// <see cref="ApplicationSnapshots"/>. A snapshot is attached to the request's context as if it had just been
+/// loaded, so later steps (a token row pointing at the client) need no second query.
+/// </summary>
+internal sealed class SnapshotApplicationStore(
+    IMemoryCache cache,
+    IOpenIddictEntityFrameworkCoreContext openIddictContext,
+    ApplicationDbContext context,
+    IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
+    ApplicationSnapshots snapshots)
+    : OpenIddictEntityFrameworkCoreApplicationStore(cache, openIddictContext, options)
+{
+    public override async ValueTask<Application?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        if (snapshots.FindByClientId(identifier) is { } snapshot)
+        {
+            return Track(snapshot);
+        }
+
+        var application = await base.FindByClientIdAsync(identifier, cancellationToken);
+        if (application is not null)
+        {
+            snapshots.Remember(application);
+        }
+
+        return application;
+    }
+
+    public override async ValueTask<Application?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        if (snapshots.FindById(identifier) is { } snapshot)
+        {
+            return Track(snapshot);
+        }
+
+        var application = await base.FindByIdAsync(identifier, cancellationToken);
+        if (application is not null)
+        {
+            snapshots.Remember(application);
+        }
+
+        return application;
+    }
+
+    public override async ValueTask CreateAsync(Application application, CancellationToken cancellationToken)
+    {
+        await base.CreateAsync(application, cancellationToken);
+        snapshots.Forget(application);
+    }
+
+    public override async ValueTask UpdateAsync(Application application, CancellationToken cancellationToken)
+    {
+        snapshots.Forget(application);
+        await base.UpdateAsync(application, cancellationToken);
+        snapshots.Forget(application);
+    }
+
+    public override async ValueTask DeleteAsync(Application application, CancellationToken cancellationToken)
+    {
+        snapshots.Forget(application);
+        await base.DeleteAsync(application, cancellationToken);
+        snapshots.Forget(application);
+    }
+
+    private Application Track(Application snapshot)
+    {
+        // Already loaded in this request (for instance by a token row's navigation): use that instance.
+        if (context.Set<Application>().Local.FindEntry(snapshot.Id!)?.Entity is { } tracked)
+        {
+            return tracked;
+        }
+
+        context.Attach(snapshot);
+        return snapshot;
+    }
+}
