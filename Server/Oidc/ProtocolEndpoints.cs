@@ -22,7 +22,7 @@ internal static class ProtocolEndpoints
     }
 
     private static async Task<Results<SignInHttpResult, ForbidHttpResult, BadRequest>> ExchangeAsync(
-        HttpContext context, TokenPrincipalFactory principals, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn)
+        HttpContext context, TokenPrincipalFactory principals)
     {
         var request = context.GetOpenIddictServerRequest();
         if (request is null)
@@ -38,6 +38,9 @@ internal static class ProtocolEndpoints
 
         // authorization_code or refresh_token: OpenIddict has validated the code / refresh token; the person
         // behind it must still exist and still be allowed to sign in before anything new is issued.
+        // Identity's managers are resolved here, not as parameters: a machine token never needs them.
+        var users = context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
+        var signIn = context.RequestServices.GetRequiredService<SignInManager<ApplicationUser>>();
         var result = await context.AuthenticateAsync(Scheme);
         var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
         if (user is null)

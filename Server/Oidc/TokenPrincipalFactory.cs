@@ -15,8 +15,13 @@ namespace IdentityServer.Oidc;
 /// which scope releases them, and whether they go into the access token, the identity token, or both.
 /// The userinfo endpoint reads the same table.
 /// </summary>
-internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, IOpenIddictScopeManager scopeManager, IMemoryCache cache)
+internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCache cache)
 {
+    // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
+    private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
+
+    private IOpenIddictScopeManager ScopeManager => services.GetRequiredService<IOpenIddictScopeManager>();
+
     public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
@@ -68,7 +73,7 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
 
         if (scopes.Contains(Scopes.Roles))
         {
-            claims.AddRange((await users.GetRolesAsync(user)).Select(role => (Claims.Role, role)));
+            claims.AddRange((await Users.GetRolesAsync(user)).Select(role => (Claims.Role, role)));
         }
 
         return claims;
@@ -95,7 +100,7 @@ internal sealed class TokenPrincipalFactory(UserManager<ApplicationUser> users, 
         }
 
         var resources = new List<string>();
-        await foreach (var resource in scopeManager.ListResourcesAsync(scopes, cancellationToken))
+        await foreach (var resource in ScopeManager.ListResourcesAsync(scopes, cancellationToken))
         {
             resources.Add(resource);
         }
