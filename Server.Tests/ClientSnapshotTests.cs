@@ -17,29 +17,6 @@ public sealed class ClientSnapshotTests
     private static readonly Dictionary<string, string> Grant = new() { ["grant_type"] = "client_credentials", ["scope"] = "api" };
 
     [Fact]
-    public async Task ASecretChangedThroughTheServerAppliesToTheNextRequest()
-    {
-        using var server = new ServerFactory();
-        using var http = server.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, Grant, (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
-
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            var machine = await applications.FindByClientIdAsync(OAuth.Machine) ?? throw new InvalidOperationException("no machine client");
-            var descriptor = new OpenIddictApplicationDescriptor();
-            await applications.PopulateAsync(descriptor, machine);
-            descriptor.ClientSecret = "a-brand-new-secret-for-the-machine-client";
-            await applications.UpdateAsync(machine, descriptor);
-        }
-
-        var old = await OAuth.TokenAsync(http, Grant, (OAuth.Machine, OAuth.MachineSecret));
-        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
-        Assert.Equal("invalid_client", (await OAuth.JsonAsync(old)).GetProperty("error").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, Grant, (OAuth.Machine, "a-brand-new-secret-for-the-machine-client"))).StatusCode);
-    }
-
-    [Fact]
     public async Task AClientRemovedElsewhereStopsWorkingOnceTheSnapshotExpires()
     {
         using var server = new ServerFactory();

@@ -100,6 +100,25 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task IdentityTokensLeaveNoRowWhileUserTokensKeepTheirs()
+    {
+        using var factory = new ServerFactory();
+        using var browser = factory.CreateBrowser();
+        var response = await OAuth.SignInSpaAsync(browser);
+        Assert.True(response.TryGetProperty("id_token", out _));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        var types = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().Select(t => t.Type!));
+        Assert.Equal(3, types.Count);
+        Assert.Single(types, t => t.EndsWith(":access_token", StringComparison.Ordinal));
+        Assert.Single(types, t => t.EndsWith(":refresh_token", StringComparison.Ordinal));
+        Assert.Single(types, t => t.EndsWith(":authorization_code", StringComparison.Ordinal));
+        Assert.DoesNotContain(types, t => t.Contains("id_token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UnknownClientIsInvalidClient()
     {
         using var http = server.CreateClient();

@@ -77,7 +77,9 @@ internal static class OidcSetup
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(ParameterLengthHandler.Descriptor);
-                server.AddEventHandler(ClientCredentialsTokenEntryHandler.Descriptor);
+                server.AddEventHandler(TokenRowsHandler.Descriptor);
+                server.RemoveEventHandler(ReferenceTokenLookup.Replaced);
+                server.AddEventHandler(ReferenceTokenLookup.Descriptor);
                 server.AddEventHandler(Telemetry.TokenResponseMetricsHandler.Descriptor);
 
                 // Codes and refresh tokens are read only by this server: ASP.NET Core Data Protection
