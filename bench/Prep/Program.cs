@@ -1,6 +1,8 @@
 // Prepares what the load scenarios consume: signs the bench user in, collects authorization codes
 // (each usable once), and redeems some of them for refresh tokens and an access token.
 // Usage: Prep <baseUrl> <outDir> <codes> <refreshTokens>
+// Everything is prepared twice: codes.txt / refresh.txt for the measured run, warm-codes.txt /
+// warm-refresh.txt for the unrecorded warm-up before it (codes and refresh tokens work once).
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,7 +30,7 @@ if (login.StatusCode != HttpStatusCode.Redirect)
 }
 
 var authorize = $"/connect/authorize?client_id=bench-app&response_type=code&scope=openid%20offline_access%20api&redirect_uri={Uri.EscapeDataString(Redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256";
-var codes = new string[codeCount + refreshCount + 1];
+var codes = new string[2 * (codeCount + refreshCount) + 1];
 await Parallel.ForAsync(0, codes.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
 {
     using var response = await http.GetAsync(authorize, ct);
@@ -48,14 +50,16 @@ async Task<JsonElement> RedeemAsync(string code)
 }
 
 var refreshTokens = new List<string>();
-for (var i = 0; i < refreshCount; i++)
+for (var i = 0; i < 2 * refreshCount; i++)
 {
-    refreshTokens.Add((await RedeemAsync(codes[codeCount + i])).GetProperty("refresh_token").GetString()!);
+    refreshTokens.Add((await RedeemAsync(codes[2 * codeCount + i])).GetProperty("refresh_token").GetString()!);
 }
 
 var access = (await RedeemAsync(codes[^1])).GetProperty("access_token").GetString()!;
 Directory.CreateDirectory(outDir);
 await File.WriteAllLinesAsync(Path.Combine(outDir, "codes.txt"), codes.Take(codeCount).Select(Uri.UnescapeDataString));
-await File.WriteAllLinesAsync(Path.Combine(outDir, "refresh.txt"), refreshTokens);
+await File.WriteAllLinesAsync(Path.Combine(outDir, "warm-codes.txt"), codes.Skip(codeCount).Take(codeCount).Select(Uri.UnescapeDataString));
+await File.WriteAllLinesAsync(Path.Combine(outDir, "refresh.txt"), refreshTokens.Take(refreshCount));
+await File.WriteAllLinesAsync(Path.Combine(outDir, "warm-refresh.txt"), refreshTokens.Skip(refreshCount));
 await File.WriteAllTextAsync(Path.Combine(outDir, "access.txt"), access);
-Console.WriteLine($"prepared {codeCount} codes, {refreshCount} refresh tokens, 1 access token");
+Console.WriteLine($"prepared {codeCount} codes and {refreshCount} refresh tokens (and as many again for the warm-up), 1 access token");

@@ -2,7 +2,7 @@
 local codes = {}
 local next_code = 1
 function init(args)
-  for line in io.lines(os.getenv("BENCH_DATA") .. "/codes.txt") do codes[#codes + 1] = line end
+  for line in io.lines(os.getenv("BENCH_DATA") .. "/" .. (os.getenv("WARM") and "warm-" or "") .. "codes.txt") do codes[#codes + 1] = line end
 end
 local function escape(s) return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end)) end
 function request()

@@ -2,7 +2,7 @@
 local queue = {}
 local head, tail = 1, 0
 function init(args)
-  for line in io.lines(os.getenv("BENCH_DATA") .. "/refresh.txt") do tail = tail + 1; queue[tail] = line end
+  for line in io.lines(os.getenv("BENCH_DATA") .. "/" .. (os.getenv("WARM") and "warm-" or "") .. "refresh.txt") do tail = tail + 1; queue[tail] = line end
 end
 local function escape(s) return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end)) end
 function request()
