@@ -16,8 +16,7 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
     {
         await using var exclusive = await StartupLock.AcquireAsync(options.Value.Database, cancellationToken);
         await MigrateAsync(cancellationToken);
-        await using var scope = services.CreateAsyncScope();
-        var changes = await scope.ServiceProvider.GetRequiredService<ConfigurationSeeder>().SeedAsync(cancellationToken);
+        var changes = await ConfigurationSeeder.SeedAsync(services, cancellationToken);
         LogSeeded(changes);
     }
 
@@ -27,7 +26,8 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
-        if (force || options.Value.Database.MigrateAtStartup)
+        // Nothing pending: skip Migrate, which would take the migrations lock and read the history again.
+        if (pending > 0 && (force || options.Value.Database.MigrateAtStartup))
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
