@@ -87,6 +87,10 @@ t0=$(date +%s%N); start_server RS256; first_start=$(wait_ready "$t0")
 codes=$(( ${duration%s} * 1500 ))  # per set: enough for 1,500 exchanges/s; Prep makes a second set for the warm-up
 dotnet "$here/out/prep/Prep.dll" "$base" "$out/data" "$codes" 64
 
+# The introspection scenario must measure a real answer, not a rejection (which is also a 200).
+curl -s -d "client_id=demo-api&client_secret=demo-api-secret-bench-demo-api-secret&token=$(cat "$out/data/access.txt")" \
+  "$base/connect/introspect" | grep -q '"active": *true' || { echo "introspection of the prepared token is not active" >&2; exit 1; }
+
 run client_credentials_RS256 "$base/connect/token" client_credentials.lua
 run authorization_code "$base/connect/token" authorization_code.lua
 run refresh_token "$base/connect/token" refresh_token.lua
