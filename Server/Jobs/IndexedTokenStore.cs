@@ -2,6 +2,7 @@ using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -12,6 +13,8 @@ namespace IdentityServer.Jobs;
 /// OpenIddict's token store with a prune that walks the CreationDate index: each batch is one short
 /// DELETE of at most 1,000 rows in date order, so SQLite and PostgreSQL use an index range scan instead
 /// of scanning the whole table by primary key, and writers are never blocked for long.
+/// Updates of a token loaded in this request (redeeming, revoking) write only the columns that changed:
+/// OpenIddict's own update rewrites every column, and so every index entry of the row.
 /// </summary>
 internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, TimeProvider time)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, openIddictContext, options)
@@ -41,6 +44,28 @@ internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFra
             {
                 return removed;
             }
+        }
+    }
+
+    public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
+    {
+        var entry = context.Entry(token);
+        if (entry.State != EntityState.Unchanged && entry.State != EntityState.Modified)
+        {
+            await base.UpdateAsync(token, cancellationToken);
+            return;
+        }
+
+        // Change tracking knows what changed; the concurrency token still guards the row exactly as before.
+        token.ConcurrencyToken = Guid.NewGuid().ToString();
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException exception)
+        {
+            entry.State = EntityState.Unchanged;
+            throw new OpenIddictExceptions.ConcurrencyException("The token was concurrently updated and cannot be persisted in its current state.", exception);
         }
     }
 }
