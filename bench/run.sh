@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark of the whole server, in Release, on a fresh SQLite database.
-#   bench/run.sh [--peer URL] [--peer-es256 URL] [--start-peers] [--duration 10s] [--connections 16]
+#   bench/run.sh [--peer URL] [--peer-es256 URL] [--start-peers] [--duration 10s] [--connections 16] [--rounds 3]
 # Prints one table: scenario, req/s, p50, p99, non-2xx, server peak RSS — and, with a peer, the ratios
-# measured in this same run. --start-peers launches ../shared/peer/run-oidc-provider.sh twice (RS256, ES256).
+# measured in this same run: client_credentials is measured against the peer --rounds times back to back
+# (ours, peer, ours, peer…) and the median of the per-round ratios is reported. --start-peers launches ../shared/peer/run-oidc-provider.sh twice (RS256, ES256).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-duration=10s warmup=15s connections=16 peer="" peer_es="" start_peers=0
+duration=10s warmup=15s connections=16 rounds=3 peer="" peer_es="" start_peers=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --peer) peer=$2; shift 2 ;;
@@ -15,6 +16,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -81,6 +83,24 @@ run() { # $1 = name, $2 = url, $3 = lua script (optional), extra env in the call
   eval "rps_$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_')=${rps:-0}"
 }
 
+measure() { wrk -t1 -c"$connections" -d"$duration" -s "$here/lua/client_credentials.lua" "$1" 2>/dev/null | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# The VM's speed drifts by tens of percent over minutes, so one pair of runs can mislead: round 1 is the
+# table's pair of rows, then each further round measures ours and the peer back to back.
+duel() { # $1 = algorithm, $2 = the peer's token URL
+  local alg=$1 purl=$2 ppath list o p
+  ppath=$(echo "$purl" | sed -E 's#https?://[^/]+##')
+  for i in $(seq 1 100); do curl -sf -o /dev/null "${purl%/token}/.well-known/openid-configuration" && break; sleep 0.2; done
+  TOKEN_PATH=$ppath run "peer_client_credentials_$alg" "$purl" client_credentials.lua peer
+  list=$(ratio "$(eval echo "\$rps_client_credentials_$alg")" "$(eval echo "\$rps_peer_client_credentials_$alg")")
+  for _ in $(seq 2 "$rounds"); do
+    o=$(measure "$base/connect/token"); p=$(TOKEN_PATH=$ppath measure "$purl")
+    echo "  round: ours $o, peer $p"
+    list="$list $(ratio "$o" "$p")"
+  done
+  eval "ratios_$alg=\"$list\""
+}
+
 export BENCH_DATA="$out/data"
 echo "starting server (RS256 access tokens)…"
 t0=$(date +%s%N); start_server RS256; first_start=$(wait_ready "$t0")
@@ -92,6 +112,7 @@ curl -s -d "client_id=demo-api&client_secret=demo-api-secret-bench-demo-api-secr
   "$base/connect/introspect" | grep -q '"active": *true' || { echo "introspection of the prepared token is not active" >&2; exit 1; }
 
 run client_credentials_RS256 "$base/connect/token" client_credentials.lua
+[ -n "$peer" ] && duel RS256 "$peer"
 run authorization_code "$base/connect/token" authorization_code.lua
 run refresh_token "$base/connect/token" refresh_token.lua
 run userinfo "$base/connect/userinfo" userinfo.lua
@@ -104,20 +125,16 @@ echo "restarting with ES256 access tokens (cold start on the existing database)�
 sleep 1
 t0=$(date +%s%N); start_server ES256; cold=$(wait_ready "$t0")
 run client_credentials_ES256 "$base/connect/token" client_credentials.lua
+[ -n "$peer_es" ] && duel ES256 "$peer_es"
 rows+=("$(printf '%-34s %9s %9s %9s %8s %9s' "cold start → discovery" "-" "${cold}s" "-" "-" "-")")
 
-if [ -n "$peer" ] || [ -n "$peer_es" ]; then
-  for i in $(seq 1 100); do curl -sf -o /dev/null "${peer%/token}/.well-known/openid-configuration" && break; sleep 0.2; done
-  [ -n "$peer" ] && TOKEN_PATH=$(echo "$peer" | sed -E 's#https?://[^/]+##') run peer_client_credentials_RS256 "$peer" client_credentials.lua peer
-  [ -n "$peer_es" ] && TOKEN_PATH=$(echo "$peer_es" | sed -E 's#https?://[^/]+##') run peer_client_credentials_ES256 "$peer_es" client_credentials.lua peer
-fi
 stop_server
 
 {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) — $(nproc) cores, wrk -t1 -c$connections -d$duration, Release, fresh SQLite"
   printf '%-34s %9s %9s %9s %8s %9s\n' scenario "req/s" p50 p99 non-2xx "peak RSS"
   printf '%s\n' "${rows[@]}"
-  [ -n "$peer" ] && echo "ratio client_credentials RS256 (ours / peer): $(ratio "$rps_client_credentials_RS256" "$rps_peer_client_credentials_RS256")"
-  [ -n "$peer_es" ] && echo "ratio client_credentials ES256 (ours / peer): $(ratio "$rps_client_credentials_ES256" "$rps_peer_client_credentials_ES256")"
+  [ -n "$peer" ] && echo "ratio client_credentials RS256 (ours / peer), per round: $ratios_RS256 — median $(echo "$ratios_RS256" | median)"
+  [ -n "$peer_es" ] && echo "ratio client_credentials ES256 (ours / peer), per round: $ratios_ES256 — median $(echo "$ratios_ES256" | median)"
   echo "first start (migrations + seeding) → discovery: ${first_start}s"
 } | tee "$out/summary.txt"
