@@ -16,7 +16,7 @@ namespace IdentityServer.Jobs;
 /// Updates of a token loaded in this request (redeeming, revoking) write only the columns that changed:
 /// OpenIddict's own update rewrites every column, and so every index entry of the row.
 /// </summary>
-internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications, TimeProvider time)
+internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications, IdentityServer.Oidc.TokenWriteBatch batch, TimeProvider time)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>
@@ -54,9 +54,27 @@ internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFra
         }
     }
 
+    public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
+    {
+        if (batch.Active)
+        {
+            // Saved with the response's other new tokens (TokenWriteBatch).
+            context.Add(token);
+            return;
+        }
+
+        await base.CreateAsync(token, cancellationToken);
+    }
+
     public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
     {
         var entry = context.Entry(token);
+        if (entry.State == EntityState.Added)
+        {
+            // Not written yet (TokenWriteBatch): the pending insert carries the new values.
+            return;
+        }
+
         if (entry.State != EntityState.Unchanged && entry.State != EntityState.Modified)
         {
             await base.UpdateAsync(token, cancellationToken);

@@ -21,6 +21,7 @@ internal static class OidcSetup
         services.AddScoped<AuthorizationErrorRedirect>();
         services.AddScoped<ConsentScopes>();
         services.AddSingleton<ApplicationSnapshots>();
+        services.AddScoped<TokenWriteBatch>();
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
@@ -78,6 +79,8 @@ internal static class OidcSetup
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(ParameterLengthHandler.Descriptor);
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
+                server.AddEventHandler(TokenWriteBatch.Begin);
+                server.AddEventHandler(TokenWriteBatch.Flush);
                 server.RemoveEventHandler(ReferenceTokenLookup.Replaced);
                 server.AddEventHandler(ReferenceTokenLookup.Descriptor);
                 server.AddEventHandler(Telemetry.TokenResponseMetricsHandler.Descriptor);
