@@ -100,37 +100,11 @@ internal sealed class SnapshotApplicationStore(
     ApplicationSnapshots snapshots)
     : OpenIddictEntityFrameworkCoreApplicationStore(cache, openIddictContext, options)
 {
-    public override async ValueTask<Application?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
-    {
-        if (snapshots.FindByClientId(identifier) is { } snapshot)
-        {
-            return snapshot;
-        }
+    public override async ValueTask<Application?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken) =>
+        snapshots.FindByClientId(identifier) ?? Remember(await base.FindByClientIdAsync(identifier, cancellationToken));
 
-        var application = await base.FindByClientIdAsync(identifier, cancellationToken);
-        if (application is not null)
-        {
-            snapshots.Remember(application);
-        }
-
-        return application;
-    }
-
-    public override async ValueTask<Application?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
-    {
-        if (snapshots.FindById(identifier) is { } snapshot)
-        {
-            return snapshot;
-        }
-
-        var application = await base.FindByIdAsync(identifier, cancellationToken);
-        if (application is not null)
-        {
-            snapshots.Remember(application);
-        }
-
-        return application;
-    }
+    public override async ValueTask<Application?> FindByIdAsync(string identifier, CancellationToken cancellationToken) =>
+        snapshots.FindById(identifier) ?? Remember(await base.FindByIdAsync(identifier, cancellationToken));
 
     public override async ValueTask CreateAsync(Application application, CancellationToken cancellationToken)
     {
@@ -138,17 +112,26 @@ internal sealed class SnapshotApplicationStore(
         snapshots.Forget(application);
     }
 
+    // Forgotten after the write, so a copy remembered while the write was in flight is dropped as well.
     public override async ValueTask UpdateAsync(Application application, CancellationToken cancellationToken)
     {
-        snapshots.Forget(application);
         await base.UpdateAsync(application, cancellationToken);
         snapshots.Forget(application);
     }
 
     public override async ValueTask DeleteAsync(Application application, CancellationToken cancellationToken)
     {
-        snapshots.Forget(application);
         await base.DeleteAsync(application, cancellationToken);
         snapshots.Forget(application);
+    }
+
+    private Application? Remember(Application? application)
+    {
+        if (application is not null)
+        {
+            snapshots.Remember(application);
+        }
+
+        return application;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class TokenWriteBatch(Data.ApplicationDbContext context)
     // An error response issues no token: its rows are dropped, never written by a later save.
     private void Discard()
     {
-        foreach (var entry in context.ChangeTracker.Entries().Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added).ToList())
+        foreach (var entry in context.ChangeTracker.Entries<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added).ToList())
         {
             entry.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
         }
