@@ -23,6 +23,8 @@ public sealed class Chromium : IAsyncLifetime
             return;
         }
 
+        // Web-first assertions poll; on a busy 2-core CI machine 5 s (the default) is too tight.
+        Assertions.SetDefaultExpectTimeout(20_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
