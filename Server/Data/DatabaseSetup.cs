@@ -42,6 +42,7 @@ internal static class DatabaseSetup
         // Registered first, so migrations run before any other hosted service (Data Protection's key ring
         // warm-up among them) touches the database.
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<HotPathQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 
         // One key ring for every instance: cookies, anti-forgery tokens, codes and refresh tokens work wherever they land.

@@ -16,7 +16,7 @@ namespace IdentityServer.Jobs;
 /// Updates of a token loaded in this request (redeeming, revoking) write only the columns that changed:
 /// OpenIddict's own update rewrites every column, and so every index entry of the row.
 /// </summary>
-internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications, IdentityServer.Oidc.TokenWriteBatch batch, TimeProvider time)
+internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications, IdentityServer.Oidc.TokenWriteBatch batch, HotPathQueries queries, TimeProvider time)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>
@@ -24,6 +24,34 @@ internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFra
     {
         applications.AttachIfKnown(context, identifier);
         return base.SetApplicationIdAsync(token, identifier, cancellationToken);
+    }
+
+    /// <summary>Same rows, includes and tracking as OpenIddict's lookup, through a query compiled once.</summary>
+    public override ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+
+        // A token created earlier in this request (not saved yet, see TokenWriteBatch) is only in the tracker.
+        // Keys never change, so looking without a full DetectChanges pass finds the same entry.
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in tracker.Entries<OpenIddictEntityFrameworkCoreToken>())
+            {
+                if (string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal))
+                {
+                    return new(entry.Entity);
+                }
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
+
+        return new(queries.TokenById(context, identifier, cancellationToken));
     }
 
     internal const int BatchSize = 1_000;

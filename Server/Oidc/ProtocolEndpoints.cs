@@ -41,8 +41,10 @@ internal static class ProtocolEndpoints
         // Identity's managers are resolved here, not as parameters: a machine token never needs them.
         var users = context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
         var signIn = context.RequestServices.GetRequiredService<SignInManager<ApplicationUser>>();
+        var db = context.RequestServices.GetRequiredService<ApplicationDbContext>();
+        var queries = context.RequestServices.GetRequiredService<HotPathQueries>();
         var result = await context.AuthenticateAsync(Scheme);
-        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await queries.UserById(db, subject, context.RequestAborted) : null;
         if (user is null)
         {
             return Forbid(Errors.InvalidGrant, "The account this grant was issued for no longer exists.");
@@ -62,10 +64,10 @@ internal static class ProtocolEndpoints
     }
 
     private static async Task<Results<Ok<Dictionary<string, object>>, ChallengeHttpResult>> UserInfoAsync(
-        HttpContext context, TokenPrincipalFactory principals, UserManager<ApplicationUser> users)
+        HttpContext context, TokenPrincipalFactory principals, ApplicationDbContext db, HotPathQueries queries)
     {
         var result = await context.AuthenticateAsync(Scheme);
-        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await queries.UserById(db, subject, context.RequestAborted) : null;
         if (user is null)
         {
             return TypedResults.Challenge(ErrorProperties(Errors.InvalidToken, "The account this token was issued for no longer exists."), [Scheme]);
