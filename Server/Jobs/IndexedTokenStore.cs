@@ -30,28 +30,37 @@ internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFra
     public override ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return Tracked(t => string.Equals(t.Id, identifier, StringComparison.Ordinal)) is { } token
+            ? new(token)
+            : new(queries.TokenById(context, identifier, cancellationToken));
+    }
 
-        // A token created earlier in this request (not saved yet, see TokenWriteBatch) is only in the tracker.
-        // Keys never change, so looking without a full DetectChanges pass finds the same entry.
+    /// <summary>Same rows, includes and tracking as OpenIddict's lookup, through a query compiled once.</summary>
+    public override ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return Tracked(t => string.Equals(t.ReferenceId, identifier, StringComparison.Ordinal)) is { } token
+            ? new(token)
+            : new(queries.TokenByReferenceId(context, identifier, cancellationToken));
+    }
+
+    /// <summary>
+    /// A token created earlier in this request (not saved yet, see TokenWriteBatch) is only in the tracker.
+    /// Keys and reference ids never change, so looking without a full DetectChanges pass finds the same entry.
+    /// </summary>
+    private OpenIddictEntityFrameworkCoreToken? Tracked(Func<OpenIddictEntityFrameworkCoreToken, bool> match)
+    {
         var tracker = context.ChangeTracker;
         var detect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            foreach (var entry in tracker.Entries<OpenIddictEntityFrameworkCoreToken>())
-            {
-                if (string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal))
-                {
-                    return new(entry.Entity);
-                }
-            }
+            return tracker.Entries<OpenIddictEntityFrameworkCoreToken>().Select(entry => entry.Entity).FirstOrDefault(match);
         }
         finally
         {
             tracker.AutoDetectChangesEnabled = detect;
         }
-
-        return new(queries.TokenById(context, identifier, cancellationToken));
     }
 
     internal const int BatchSize = 1_000;
