@@ -61,6 +61,7 @@ wait_ready() { # prints seconds from $1 (start, ns) until discovery answers 200
   awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat" 2>/dev/null || echo 0; }
 peak_rss() { awk '/VmHWM/ {printf "%dMB", $2/1024}' "/proc/$server_pid/status" 2>/dev/null || echo "?"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
@@ -70,7 +71,12 @@ run() { # $1 = name, $2 = url, $3 = lua script (optional), extra env in the call
   # Warm-up (JIT, caches, connection pools), not recorded. Codes and refresh tokens work once, so their
   # warm-up consumes a second prepared set (WARM=1 selects warm-codes.txt / warm-refresh.txt).
   WARM=1 wrk -t1 -c"$connections" -d"$warmup" ${script:+-s "$here/lua/$script"} "$url" >/dev/null 2>&1 || true
+  local cpu0 cpu1 cpu
+  cpu0=$(cpu_ticks)
   wrk -t1 -c"$connections" -d"$duration" --latency ${script:+-s "$here/lua/$script"} "$url" >"$log" 2>&1 || true
+  cpu1=$(cpu_ticks)
+  # The server's CPU time (user + system, from /proc) over the measured window, per request answered.
+  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" '/requests in/ { if ($1 > 0) printf "%.3f", (b - a) * 1000 / hz / $1 }' "$log")
   local rps p50 p99 bad
   rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$log")
   p50=$(awk '/^ +50%/ {print $2}' "$log")
@@ -78,7 +84,8 @@ run() { # $1 = name, $2 = url, $3 = lua script (optional), extra env in the call
   bad=$(awk '/Non-2xx/ {print $5}' "$log"); bad=${bad:-0}
   errs=$(awk '/Socket errors/ {print $0}' "$log")
   [ -n "$errs" ] && bad="$bad ($errs)"
-  rows+=("$(printf '%-34s %9s %9s %9s %8s %9s' "$name" "${rps:-0}" "${p50:--}" "${p99:--}" "$bad" "${4:-$(peak_rss)}")")
+  [ -n "${4:-}" ] && cpu="-"  # the peer is another process
+  rows+=("$(printf '%-34s %9s %9s %9s %8s %9s %11s' "$name" "${rps:-0}" "${p50:--}" "${p99:--}" "$bad" "${4:-$(peak_rss)}" "${cpu:--}")")
   echo "  $name: ${rps:-0} req/s, p99 ${p99:--}, non-2xx $bad"
   eval "rps_$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_')=${rps:-0}"
 }
@@ -126,13 +133,13 @@ sleep 1
 t0=$(date +%s%N); start_server ES256; cold=$(wait_ready "$t0")
 run client_credentials_ES256 "$base/connect/token" client_credentials.lua
 [ -n "$peer_es" ] && duel ES256 "$peer_es"
-rows+=("$(printf '%-34s %9s %9s %9s %8s %9s' "cold start → discovery" "-" "${cold}s" "-" "-" "-")")
+rows+=("$(printf '%-34s %9s %9s %9s %8s %9s %11s' "cold start → discovery" "-" "${cold}s" "-" "-" "-" "-")")
 
 stop_server
 
 {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) — $(nproc) cores, wrk -t1 -c$connections -d$duration, Release, fresh SQLite"
-  printf '%-34s %9s %9s %9s %8s %9s\n' scenario "req/s" p50 p99 non-2xx "peak RSS"
+  printf '%-34s %9s %9s %9s %8s %9s %11s\n' scenario "req/s" p50 p99 non-2xx "peak RSS" "CPU ms/req"
   printf '%s\n' "${rows[@]}"
   [ -n "$peer" ] && echo "ratio client_credentials RS256 (ours / peer), per round: $ratios_RS256 — median $(echo "$ratios_RS256" | median)"
   [ -n "$peer_es" ] && echo "ratio client_credentials ES256 (ours / peer), per round: $ratios_ES256 — median $(echo "$ratios_ES256" | median)"
