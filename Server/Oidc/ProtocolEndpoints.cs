@@ -41,10 +41,7 @@ internal static class ProtocolEndpoints
         // Identity's managers are resolved here, not as parameters: a machine token never needs them.
         var users = context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
         var signIn = context.RequestServices.GetRequiredService<SignInManager<ApplicationUser>>();
-        var db = context.RequestServices.GetRequiredService<ApplicationDbContext>();
-        var queries = context.RequestServices.GetRequiredService<HotPathQueries>();
-        var result = await context.AuthenticateAsync(Scheme);
-        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await queries.UserById(db, subject, context.RequestAborted) : null;
+        var (result, user) = await AuthenticatedUserAsync(context);
         if (user is null)
         {
             return Forbid(Errors.InvalidGrant, "The account this grant was issued for no longer exists.");
@@ -64,10 +61,9 @@ internal static class ProtocolEndpoints
     }
 
     private static async Task<Results<Ok<Dictionary<string, object>>, ChallengeHttpResult>> UserInfoAsync(
-        HttpContext context, TokenPrincipalFactory principals, ApplicationDbContext db, HotPathQueries queries)
+        HttpContext context, TokenPrincipalFactory principals)
     {
-        var result = await context.AuthenticateAsync(Scheme);
-        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await queries.UserById(db, subject, context.RequestAborted) : null;
+        var (result, user) = await AuthenticatedUserAsync(context);
         if (user is null)
         {
             return TypedResults.Challenge(ErrorProperties(Errors.InvalidToken, "The account this token was issued for no longer exists."), [Scheme]);
@@ -86,6 +82,20 @@ internal static class ProtocolEndpoints
         }
 
         return TypedResults.Ok(body);
+    }
+
+    /// <summary>The principal OpenIddict validated for this request, and the user it was issued for (null when gone).</summary>
+    private static async Task<(AuthenticateResult Result, ApplicationUser? User)> AuthenticatedUserAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        if (result.Principal?.GetClaim(Claims.Subject) is not { } subject)
+        {
+            return (result, null);
+        }
+
+        var queries = context.RequestServices.GetRequiredService<HotPathQueries>();
+        var db = context.RequestServices.GetRequiredService<ApplicationDbContext>();
+        return (result, await queries.UserById(db, subject, context.RequestAborted));
     }
 
     private static ForbidHttpResult Forbid(string error, string description) =>
