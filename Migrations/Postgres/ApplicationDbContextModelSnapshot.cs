@@ -88,6 +88,7 @@ namespace IdentityServer.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("EmailIndex");
 
                     b.HasIndex("NormalizedUserName")
@@ -116,6 +117,21 @@ namespace IdentityServer.Migrations.Postgres
                     b.ToTable("JobLeases");
                 });
 
+            modelBuilder.Entity("IdentityServer.Seeding.ConfiguredEntry", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Kind", "Name");
+
+                    b.ToTable("ConfiguredEntries", (string)null);
+                });
+
             modelBuilder.Entity("IdentityServer.Sessions.SessionGrant", b =>
                 {
                     b.Property<string>("SessionId")
@@ -125,6 +141,10 @@ namespace IdentityServer.Migrations.Postgres
                     b.Property<string>("AuthorizationId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("CarriedStamp")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("SessionId", "AuthorizationId");
 
@@ -140,6 +160,9 @@ namespace IdentityServer.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.Property<long>("AbsoluteExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AuthenticatedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("AuthenticationMethod")

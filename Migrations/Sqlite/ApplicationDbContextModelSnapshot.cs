@@ -83,6 +83,7 @@ namespace IdentityServer.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
+                        .IsUnique()
                         .HasDatabaseName("EmailIndex");
 
                     b.HasIndex("NormalizedUserName")
@@ -111,6 +112,21 @@ namespace IdentityServer.Migrations.Sqlite
                     b.ToTable("JobLeases");
                 });
 
+            modelBuilder.Entity("IdentityServer.Seeding.ConfiguredEntry", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Kind", "Name");
+
+                    b.ToTable("ConfiguredEntries", (string)null);
+                });
+
             modelBuilder.Entity("IdentityServer.Sessions.SessionGrant", b =>
                 {
                     b.Property<string>("SessionId")
@@ -119,6 +135,10 @@ namespace IdentityServer.Migrations.Sqlite
 
                     b.Property<string>("AuthorizationId")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CarriedStamp")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("SessionId", "AuthorizationId");
@@ -135,6 +155,9 @@ namespace IdentityServer.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AbsoluteExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AuthenticatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("AuthenticationMethod")

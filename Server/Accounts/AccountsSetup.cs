@@ -3,7 +3,9 @@ using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IdentityServer.Accounts;
 
@@ -28,6 +30,7 @@ internal static class AccountsSetup
                 o.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddSignInManager<AccountSignInManager>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicy>()
             .AddUserValidator<AsciiAccountNames>();
@@ -36,6 +39,8 @@ internal static class AccountsSetup
 
         services.AddHttpContextAccessor();
         services.AddSingleton<DatabaseTicketStore>();
+        services.AddScoped<SessionHandlerProvider>();
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider>(sp => sp.GetRequiredService<SessionHandlerProvider>()));
         services.AddScoped<SessionManager>();
         services.AddEmail(accounts.Email);
 

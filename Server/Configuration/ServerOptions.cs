@@ -154,6 +154,9 @@ internal sealed class SessionOptions
 
     /// <summary>A session ends this long after sign-in, however busy.</summary>
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Sensitive account changes need an interactive authentication at most this old.</summary>
+    public TimeSpan ReauthenticationWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 internal sealed class AccountOptions

@@ -1,4 +1,5 @@
 using IdentityServer.Jobs;
+using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -20,6 +21,8 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
+    public DbSet<ConfiguredEntry> ConfiguredEntries => Set<ConfiguredEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -33,6 +36,13 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
             token.HasIndex(t => t.ExpirationDate);
         });
         builder.Entity<OpenIddictEntityFrameworkCoreAuthorization>().HasIndex(a => a.CreationDate);
+        builder.Entity<ConfiguredEntry>(entry =>
+        {
+            entry.ToTable("ConfiguredEntries");
+            entry.HasKey(e => new { e.Kind, e.Name });
+            entry.Property(e => e.Kind).HasMaxLength(16);
+            entry.Property(e => e.Name).HasMaxLength(256);
+        });
         builder.Entity<JobLease>(lease =>
         {
             lease.HasKey(l => l.Name);
@@ -43,6 +53,9 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
         {
             user.Property(u => u.Name).HasMaxLength(256);
             user.Property(u => u.Picture).HasMaxLength(2048);
+
+            // One account per address: two racing registrations cannot both succeed.
+            user.HasIndex(u => u.NormalizedEmail).IsUnique();
 
             // SQLite cannot order or compare DateTimeOffset; store UTC ticks.
             user.Property(u => u.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore;
 using IdentityServer.Data;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -50,6 +51,13 @@ internal static class ProtocolEndpoints
         if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
         {
             return Forbid(Errors.InvalidGrant, "The account this grant was issued for is not allowed to sign in.");
+        }
+
+        if (result.Principal!.GetClaim(TokenPrincipalFactory.StampClaim) is var stamp && stamp != SessionIds.StampHash(user.SecurityStamp)
+            && !await context.RequestServices.GetRequiredService<SessionManager>().IsCarriedUnderAsync(
+                result.Principal!.GetAuthorizationId(), SessionIds.StampHash(user.SecurityStamp), context.RequestAborted))
+        {
+            return Forbid(Errors.InvalidGrant, "The account's password or sign-in methods changed after this grant was made. Sign in again.");
         }
 
         var authTime = result.Principal!.GetClaim(Claims.AuthenticationTime) is { } t && long.TryParse(t, out var seconds)

@@ -17,6 +17,9 @@ namespace IdentityServer.Oidc;
 /// </summary>
 internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCache cache)
 {
+    /// <summary>The hash of the user's security stamp when the grant was made.</summary>
+    public const string StampClaim = "idsrv_stamp";
+
     // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
     private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
 
@@ -30,6 +33,9 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
             identity.AddClaim(new Claim(type, value, ValueTypeOf(type)));
         }
 
+        // Kept only inside codes and refresh tokens (no destination): the token endpoint refuses them once the
+        // user's security stamp has changed (password, 2FA, email, linked logins).
+        identity.AddClaim(new Claim(StampClaim, Sessions.SessionIds.StampHash(user.SecurityStamp)));
         if (authenticatedAt is { } at)
         {
             identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));

@@ -1,16 +1,21 @@
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Sessions;
 
-/// <summary>Lists and ends server-side sessions. Ending one also revokes every grant the session produced.</summary>
-internal sealed class SessionManager(ApplicationDbContext db, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens)
+/// <summary>
+/// Lists and ends server-side sessions, and revokes what they granted. Every revocation is one set-based
+/// statement per table, however many sessions, grants or tokens are involved.
+/// </summary>
+internal sealed class SessionManager(ApplicationDbContext db)
 {
     /// <summary>
-    /// After a password or 2FA change: every other session ends (and its apps' tokens with it); this one is
-    /// re-issued with the new security stamp under a new id, keeping its apps signed in.
+    /// After a password or 2FA change: every other session ends and every grant of the user's is revoked
+    /// except those this browser session approved; this session is re-issued with the new security stamp
+    /// under a new id, keeping its apps signed in.
     /// </summary>
     public async Task EndOthersAndRefreshAsync(HttpContext context, SignInManager<ApplicationUser> signIn, ApplicationUser user)
     {
@@ -28,46 +33,70 @@ internal sealed class SessionManager(ApplicationDbContext db, IOpenIddictAuthori
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Ends one of <paramref name="userId"/>'s sessions; false when it is not theirs or already gone.</summary>
-    public async Task<bool> EndAsync(string userId, string sessionId, CancellationToken ct)
+    /// <summary>The valid ad-hoc grants this session holds for one app (a handful at most: one per scope set).</summary>
+    public Task<List<string>> ValidGrantsAsync(string sessionId, string applicationId, CancellationToken ct) =>
+        db.SessionGrants.Where(g => g.SessionId == sessionId)
+            .Join(Authorizations(), g => g.AuthorizationId, a => a.Id, (g, a) => a)
+            .Where(a => a.Application!.Id == applicationId && a.Status == Statuses.Valid && a.Type == AuthorizationTypes.AdHoc)
+            .Select(a => a.Id!).Take(10).ToListAsync(ct);
+
+    /// <summary>Whether this grant was carried to a re-issued session under the user's current security stamp.</summary>
+    public Task<bool> IsCarriedUnderAsync(string? authorizationId, string stampHash, CancellationToken ct) =>
+        authorizationId is null
+            ? Task.FromResult(false)
+            : db.SessionGrants.AnyAsync(g => g.AuthorizationId == authorizationId && g.CarriedStamp == stampHash, ct);
+
+    /// <summary>Ends the session of <paramref name="userId"/>'s whose handle is given; false when none is theirs.</summary>
+    public async Task<bool> EndByHandleAsync(string userId, string handle, CancellationToken ct)
     {
-        var ended = await db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId).ExecuteDeleteAsync(ct) > 0;
-        await RevokeGrantsAsync([sessionId], ct);
-        return ended;
+        var ids = await db.Sessions.Where(s => s.UserId == userId && s.Id.StartsWith(handle)).Select(s => s.Id).ToListAsync(ct);
+        if (ids.Count != 1)
+        {
+            return false;
+        }
+
+        await EndByIdAsync(ids[0], ct);
+        return true;
     }
 
+    /// <summary>
+    /// Ends every session of the user but <paramref name="keepSessionId"/>, and revokes every grant and token of
+    /// theirs that the kept session did not approve — also those whose sessions ended long ago (idle, pruned).
+    /// Consent records (permanent authorizations) stay: they carry no token.
+    /// </summary>
     public async Task<int> EndAllExceptAsync(string userId, string? keepSessionId, CancellationToken ct)
     {
-        var ids = await db.Sessions.Where(s => s.UserId == userId && s.Id != keepSessionId).Select(s => s.Id).ToListAsync(ct);
-        await db.Sessions.Where(s => ids.Contains(s.Id)).ExecuteDeleteAsync(ct);
-        await RevokeGrantsAsync(ids, ct);
-        return ids.Count;
+        var ended = db.Sessions.Where(s => s.UserId == userId && s.Id != keepSessionId);
+        var count = await ended.CountAsync(ct);
+        await db.SessionGrants.Where(g => ended.Select(s => s.Id).Contains(g.SessionId)).ExecuteDeleteAsync(ct);
+        await ended.ExecuteDeleteAsync(ct);
+
+        var kept = db.SessionGrants.Where(g => g.SessionId == keepSessionId).Select(g => g.AuthorizationId);
+        await Revoke(Tokens().Where(t => t.Subject == userId && (t.Authorization == null || !kept.Contains(t.Authorization.Id))), ct);
+        await Revoke(Authorizations().Where(a => a.Subject == userId && a.Type == AuthorizationTypes.AdHoc && !kept.Contains(a.Id)), ct);
+        return count;
     }
 
-    /// <summary>Called when the session's cookie is signed out: the row is gone, its grants go too.</summary>
+    /// <summary>Called when a session's cookie is signed out or the session is ended: the row goes, and its grants with it.</summary>
     public async Task EndByIdAsync(string sessionId, CancellationToken ct)
     {
+        var grants = db.SessionGrants.Where(g => g.SessionId == sessionId).Select(g => g.AuthorizationId);
+        await Revoke(Tokens().Where(t => t.Authorization != null && grants.Contains(t.Authorization.Id)), ct);
+        await Revoke(Authorizations().Where(a => grants.Contains(a.Id)), ct);
+        await db.SessionGrants.Where(g => g.SessionId == sessionId).ExecuteDeleteAsync(ct);
         await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct);
-        await RevokeGrantsAsync([sessionId], ct);
     }
 
-    private async Task RevokeGrantsAsync(List<string> sessionIds, CancellationToken ct)
-    {
-        if (sessionIds.Count == 0)
-        {
-            return;
-        }
+    private DbSet<OpenIddictEntityFrameworkCoreToken> Tokens() => db.Set<OpenIddictEntityFrameworkCoreToken>();
 
-        var grants = await db.SessionGrants.Where(g => sessionIds.Contains(g.SessionId)).Select(g => g.AuthorizationId).ToListAsync(ct);
-        foreach (var id in grants)
-        {
-            await tokens.RevokeByAuthorizationIdAsync(id, ct);
-            if (await authorizations.FindByIdAsync(id, ct) is { } authorization)
-            {
-                await authorizations.TryRevokeAsync(authorization, ct);
-            }
-        }
+    private DbSet<OpenIddictEntityFrameworkCoreAuthorization> Authorizations() => db.Set<OpenIddictEntityFrameworkCoreAuthorization>();
 
-        await db.SessionGrants.Where(g => sessionIds.Contains(g.SessionId)).ExecuteDeleteAsync(ct);
-    }
+    // A new concurrency token makes a request that read the row before this statement fail to save over it.
+    private static Task<int> Revoke(IQueryable<OpenIddictEntityFrameworkCoreToken> tokens, CancellationToken ct) =>
+        tokens.Where(t => t.Status != Statuses.Revoked).ExecuteUpdateAsync(t => t
+            .SetProperty(x => x.Status, Statuses.Revoked).SetProperty(x => x.ConcurrencyToken, Guid.NewGuid().ToString()), ct);
+
+    private static Task<int> Revoke(IQueryable<OpenIddictEntityFrameworkCoreAuthorization> authorizations, CancellationToken ct) =>
+        authorizations.Where(a => a.Status != Statuses.Revoked).ExecuteUpdateAsync(a => a
+            .SetProperty(x => x.Status, Statuses.Revoked).SetProperty(x => x.ConcurrencyToken, Guid.NewGuid().ToString()), ct);
 }

@@ -15,7 +15,7 @@ internal static class SessionsModel
             session.Property(s => s.IpAddress).HasMaxLength(64);
             session.Property(s => s.UserAgent).HasMaxLength(512);
             session.Property(s => s.AuthenticationMethod).HasMaxLength(64);
-            foreach (var property in new[] { nameof(UserSession.CreatedAt), nameof(UserSession.LastSeenAt), nameof(UserSession.ExpiresAt), nameof(UserSession.AbsoluteExpiresAt) })
+            foreach (var property in new[] { nameof(UserSession.CreatedAt), nameof(UserSession.AuthenticatedAt), nameof(UserSession.LastSeenAt), nameof(UserSession.ExpiresAt), nameof(UserSession.AbsoluteExpiresAt) })
             {
                 // Stored as UTC ticks so SQLite can compare and index them.
                 session.Property<DateTimeOffset>(property).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
@@ -32,6 +32,7 @@ internal static class SessionsModel
             grant.HasKey(g => new { g.SessionId, g.AuthorizationId });
             grant.Property(g => g.SessionId).HasMaxLength(64);
             grant.Property(g => g.AuthorizationId).HasMaxLength(100);
+            grant.Property(g => g.CarriedStamp).HasMaxLength(32);
             grant.HasIndex(g => g.AuthorizationId);
         });
     }

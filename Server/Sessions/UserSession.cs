@@ -5,11 +5,18 @@ namespace IdentityServer.Sessions;
 /// </summary>
 internal sealed class UserSession
 {
+    /// <summary>SHA-256 of the id in the cookie (<see cref="SessionIds.Hash"/>), never the id itself.</summary>
     public string Id { get; set; } = "";
 
     public string UserId { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The last interactive authentication (password, second factor, external provider). Cookie renewals
+    /// never move it; <c>max_age</c>, <c>prompt=login</c>, <c>auth_time</c> and re-authentication use it.
+    /// </summary>
+    public DateTimeOffset AuthenticatedAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }
 

@@ -11,7 +11,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a2a855e9-49ad-4e1b-a9df-23d0f2b83c26"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("9567a95c-bf21-430c-84f7-8cd4397b0a68"), entityTypeCount: 16)
         {
         }
 
@@ -19,6 +19,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
         {
             var applicationUser = ApplicationUserEntityType.Create(this);
             var jobLease = JobLeaseEntityType.Create(this);
+            var configuredEntry = ConfiguredEntryEntityType.Create(this);
             var sessionGrant = SessionGrantEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
@@ -45,6 +46,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
 
             ApplicationUserEntityType.CreateAnnotations(applicationUser);
             JobLeaseEntityType.CreateAnnotations(jobLease);
+            ConfiguredEntryEntityType.CreateAnnotations(configuredEntry);
             SessionGrantEntityType.CreateAnnotations(sessionGrant);
             UserSessionEntityType.CreateAnnotations(userSession);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);

@@ -165,7 +165,8 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { normalizedEmail });
+                new[] { normalizedEmail },
+                unique: true);
             index.AddAnnotation("Relational:Name", "EmailIndex");
 
             var index0 = runtimeEntityType.AddIndex(

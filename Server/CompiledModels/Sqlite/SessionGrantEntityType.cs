@@ -19,7 +19,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 "IdentityServer.Sessions.SessionGrant",
                 typeof(SessionGrant),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 3,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -38,6 +38,14 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(SessionGrant).GetField("<AuthorizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 100);
+
+            var carriedStamp = runtimeEntityType.AddProperty(
+                "CarriedStamp",
+                typeof(string),
+                propertyInfo: typeof(SessionGrant).GetProperty("CarriedStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SessionGrant).GetField("<CarriedStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32);
 
             var key = runtimeEntityType.AddKey(
                 new[] { sessionId, authorizationId });

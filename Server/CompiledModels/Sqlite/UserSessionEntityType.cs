@@ -20,7 +20,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 "IdentityServer.Sessions.UserSession",
                 typeof(UserSession),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -41,6 +41,16 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 long (DateTimeOffset v) => v.UtcTicks,
                 DateTimeOffset (long v) => new DateTimeOffset(v, TimeSpan.Zero)));
             absoluteExpiresAt.SetSentinelFromProviderValue(0L);
+
+            var authenticatedAt = runtimeEntityType.AddProperty(
+                "AuthenticatedAt",
+                typeof(DateTimeOffset),
+                propertyInfo: typeof(UserSession).GetProperty("AuthenticatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserSession).GetField("<AuthenticatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            authenticatedAt.SetValueConverter(new ValueConverter<DateTimeOffset, long>(
+                long (DateTimeOffset v) => v.UtcTicks,
+                DateTimeOffset (long v) => new DateTimeOffset(v, TimeSpan.Zero)));
+            authenticatedAt.SetSentinelFromProviderValue(0L);
 
             var authenticationMethod = runtimeEntityType.AddProperty(
                 "AuthenticationMethod",

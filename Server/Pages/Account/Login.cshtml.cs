@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, ServerMetrics metrics,
+internal sealed class LoginModel(AccountSignInManager signIn, ServerMetrics metrics,
     IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
@@ -56,15 +56,7 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
             return Page();
         }
 
-        var user = await users.FindByNameAsync(Login) ?? (Login.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Login) : null);
-        if (user is null)
-        {
-            // Spend what a real check costs so an unknown user answers like a wrong password.
-            unknownUser.Spend(Password);
-            return Fail();
-        }
-
-        var result = await signIn.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
+        var result = await signIn.PasswordSignInByLoginAsync(Login, Password);
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
         if (result.RequiresTwoFactor)
         {

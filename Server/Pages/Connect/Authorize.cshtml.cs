@@ -39,6 +39,10 @@ internal sealed class AuthorizeModel(
     private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
     internal const string ConsentField = "consent";
     internal const string ReauthField = "reauth";
+    private static readonly TimeSpan ReauthMarkerLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>max_age beyond this (ten years) is not a real request; it is refused rather than computed with.</summary>
+    private const long MaxAgeLimit = 10L * 366 * 24 * 3600;
 
     public string ClientName { get; private set; } = "";
 
@@ -69,9 +73,15 @@ internal sealed class AuthorizeModel(
                 : ShowError(failure.Error, failure.ErrorDescription);
         }
 
+        if (request.MaxAge is < 0 or > MaxAgeLimit)
+        {
+            return ShowError(Errors.InvalidRequest, "The max_age parameter must be a number of seconds between 0 and ten years.");
+        }
+
         var cookie = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
-        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, cookie))
+        var authenticatedAt = cookie.Succeeded ? DatabaseTicketStore.AuthenticatedAt(cookie.Properties) : null;
+        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, authenticatedAt))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -98,14 +108,14 @@ internal sealed class AuthorizeModel(
             }
 
             return decision == "accept"
-                ? await IssueAsync(user, applicationId, scopes, cookie, existing, forceNew: true)
+                ? await IssueAsync(user, applicationId, scopes, authenticatedAt, existing, forceNew: true)
                 : Reject(Errors.AccessDenied, "The user denied the request.");
         }
 
         var consentType = await applications.GetConsentTypeAsync(application, HttpContext.RequestAborted);
         if (consentType == ConsentTypes.Implicit || (existing is not null && !request.HasPromptValue(PromptValues.Consent)))
         {
-            return await IssueAsync(user, applicationId, scopes, cookie, existing, forceNew: false);
+            return await IssueAsync(user, applicationId, scopes, authenticatedAt, existing, forceNew: false);
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -125,24 +135,45 @@ internal sealed class AuthorizeModel(
     /// authorization tied to this browser session, so ending the session revokes them.
     /// </summary>
     private async Task<IActionResult> IssueAsync(ApplicationUser user, string applicationId, System.Collections.Immutable.ImmutableArray<string> scopes,
-        AuthenticateResult cookie, object? existing, bool forceNew)
+        DateTimeOffset? authenticatedAt, object? existing, bool forceNew)
     {
         var ct = HttpContext.RequestAborted;
-        var principal = await principals.CreateForUserAsync(user, scopes, cookie.Properties?.IssuedUtc, ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, ct);
         if (forceNew || existing is null)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);
         }
 
-        var grant = await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.AdHoc, scopes, ct);
-        var grantId = (await authorizations.GetIdAsync(grant, ct))!;
-        if (DatabaseTicketStore.CurrentSessionId(HttpContext) is { } sessionId)
+        // A session asking again for the same app and scopes (silent renewals, prompt=none) reuses its grant
+        // instead of adding a row per request.
+        var sessionId = DatabaseTicketStore.CurrentSessionId(HttpContext);
+        var grantId = sessionId is null ? null : await ReusableGrantAsync(sessionId, applicationId, scopes, ct);
+        if (grantId is null)
         {
-            await sessions.AddGrantAsync(sessionId, grantId, ct);
+            var grant = await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.AdHoc, scopes, ct);
+            grantId = (await authorizations.GetIdAsync(grant, ct))!;
+            if (sessionId is not null)
+            {
+                await sessions.AddGrantAsync(sessionId, grantId, ct);
+            }
         }
 
         principal.SetAuthorizationId(grantId);
         return SignIn(principal, Scheme);
+    }
+
+    private async Task<string?> ReusableGrantAsync(string sessionId, string applicationId, System.Collections.Immutable.ImmutableArray<string> scopes, CancellationToken ct)
+    {
+        foreach (var id in await sessions.ValidGrantsAsync(sessionId, applicationId, ct))
+        {
+            if (await authorizations.FindByIdAsync(id, ct) is { } grant
+                && (await authorizations.GetScopesAsync(grant, ct)).ToHashSet(StringComparer.Ordinal).SetEquals(scopes))
+            {
+                return id;
+            }
+        }
+
+        return null;
     }
 
     private async Task<object?> FindPermanentAuthorizationAsync(ApplicationUser user, string applicationId, System.Collections.Immutable.ImmutableArray<string> scopes)
@@ -155,37 +186,45 @@ internal sealed class AuthorizeModel(
         return null;
     }
 
-    /// <summary>prompt=login and max_age force a fresh sign-in; the signed marker says one happened after this request.</summary>
-    private bool MustReauthenticate(OpenIddictRequest request, AuthenticateResult cookie)
+    /// <summary>
+    /// prompt=login and max_age force a fresh sign-in, judged by the instant the session records for the last
+    /// interactive authentication (cookie renewals never move it). After prompt=login the return address carries
+    /// a marker: it names this exact request, expires after a few minutes, and only a sign-in made after it
+    /// was issued satisfies it.
+    /// </summary>
+    private bool MustReauthenticate(OpenIddictRequest request, DateTimeOffset? authenticatedAt)
     {
-        if (!request.HasPromptValue(PromptValues.Login) && request.MaxAge is null)
+        if (authenticatedAt is not { } at)
         {
-            return false;
+            return true;
         }
 
-        var issued = cookie.Properties?.IssuedUtc ?? DateTimeOffset.MinValue;
-        if (ReadReauthMarker() is { } askedAt && issued >= askedAt)
+        if (request.HasPromptValue(PromptValues.Login))
         {
-            return false;
+            return ReadReauthMarker() is not { } askedAt || at < askedAt;
         }
 
-        return request.HasPromptValue(PromptValues.Login) || time.GetUtcNow() - issued > TimeSpan.FromSeconds(request.MaxAge!.Value);
+        return request.MaxAge is { } maxAge && (time.GetUtcNow() - at).TotalSeconds > maxAge;
     }
 
     private DateTimeOffset? ReadReauthMarker()
     {
         var value = CurrentParameters().FirstOrDefault(p => p.Key == ReauthField).Value.ToString();
-        if (string.IsNullOrEmpty(value))
+        if (string.IsNullOrEmpty(value) || value.Length > 1024)
         {
             return null;
         }
 
         try
         {
-            var seconds = long.Parse(Protector().Unprotect(value), CultureInfo.InvariantCulture);
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            var parts = Protector().Unprotect(value).Split('|');
+            var askedAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[0], CultureInfo.InvariantCulture));
+            var now = time.GetUtcNow();
+            return parts.Length == 2 && parts[1] == RequestFingerprint() && askedAt <= now && now - askedAt <= ReauthMarkerLifetime
+                ? askedAt
+                : null;
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -193,11 +232,21 @@ internal sealed class AuthorizeModel(
 
     private string ReturnUrlForLogin()
     {
-        var marker = Protector().Protect((time.GetUtcNow().ToUnixTimeSeconds() - 1).ToString(CultureInfo.InvariantCulture));
-        var parameters = CurrentParameters().Where(p => p.Key is not (ReauthField or ConsentField or "__RequestVerificationToken"))
-            .Append(KeyValuePair.Create(ReauthField, new StringValues(marker)));
+        var marker = Protector().Protect(string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().ToUnixTimeSeconds()}|{RequestFingerprint()}"));
+        var parameters = ProtocolParameters().Append(KeyValuePair.Create(ReauthField, new StringValues(marker)));
         return Request.PathBase + Request.Path + QueryString.Create(parameters);
     }
+
+    /// <summary>A hash of the request's own parameters, so a marker cannot be moved to another request.</summary>
+    private string RequestFingerprint()
+    {
+        var text = string.Join('&', ProtocolParameters().OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => Uri.EscapeDataString(p.Key) + "=" + string.Join(',', p.Value.Select(v => Uri.EscapeDataString(v ?? "")))));
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    private IEnumerable<KeyValuePair<string, StringValues>> ProtocolParameters() =>
+        CurrentParameters().Where(p => p.Key is not (ReauthField or ConsentField or "__RequestVerificationToken"));
 
     private IEnumerable<KeyValuePair<string, StringValues>> CurrentParameters() =>
         Request.HasFormContentType ? Request.Form : Request.Query;

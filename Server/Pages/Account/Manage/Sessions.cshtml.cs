@@ -24,14 +24,15 @@ internal sealed class SessionsModel(UserManager<ApplicationUser> users, SessionM
             return Challenge();
         }
 
-        if (string.IsNullOrEmpty(id) || id.Length > 64 || !await sessions.EndAsync(userId, id, HttpContext.RequestAborted))
+        var current = CurrentSessionId;
+        if (!SessionIds.IsHandle(id) || !await sessions.EndByHandleAsync(userId, id!, HttpContext.RequestAborted))
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
             Message = "That session does not exist any more.";
         }
         else
         {
-            Message = id == CurrentSessionId ? "This session was ended." : "The session was ended.";
+            Message = current is not null && SessionIds.Handle(current) == id ? "This session was ended." : "The session was ended.";
         }
 
         await LoadAsync();

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Security.Claims;
+using IdentityServer.Data;
+using IdentityServer.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Accounts;
+
+/// <summary>
+/// The one sign-in decision for every way in (password, second factor, recovery code, external provider):
+/// Identity's lockout, confirmed-email and two-factor rules, then a new session row and id, with the instant
+/// of this authentication recorded in it. A cookie from before the sign-in is anonymous afterwards.
+/// </summary>
+internal sealed class AccountSignInManager(
+    UserManager<ApplicationUser> users,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<ApplicationUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<ApplicationUser>> logger,
+    IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<ApplicationUser> confirmation,
+    UnknownUserPasswordCheck unknownUser,
+    TimeProvider time)
+    : SignInManager<ApplicationUser>(users, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    /// <summary>
+    /// A password sign-in that answers an unknown user, a wrong password and a locked account alike — each pays
+    /// one password hash — and says "not allowed" (unconfirmed email) only once the password is proven.
+    /// </summary>
+    public async Task<SignInResult> PasswordSignInByLoginAsync(string login, string password)
+    {
+        var user = await UserManager.FindByNameAsync(login)
+            ?? (login.Contains('@', StringComparison.Ordinal) ? await UserManager.FindByEmailAsync(login) : null);
+        if (user is null)
+        {
+            unknownUser.Spend(password);
+            return SignInResult.Failed;
+        }
+
+        var locked = await IsLockedOut(user);
+        var valid = await UserManager.CheckPasswordAsync(user, password);
+        if (locked)
+        {
+            return SignInResult.LockedOut;
+        }
+
+        if (!valid)
+        {
+            await UserManager.AccessFailedAsync(user);
+            return await IsLockedOut(user) ? SignInResult.LockedOut : SignInResult.Failed;
+        }
+
+        if (!await CanSignInAsync(user))
+        {
+            return SignInResult.NotAllowed;
+        }
+
+        await ResetLockout(user);
+        return await SignInOrTwoFactorAsync(user, isPersistent: false);
+    }
+
+    /// <summary>
+    /// An account made from a provider that asserted no verified email has no email to confirm; the provider
+    /// authenticated the person, so the confirmed-email rule does not lock it out.
+    /// </summary>
+    public override async Task<bool> CanSignInAsync(ApplicationUser user) =>
+        await base.CanSignInAsync(user)
+        || (user.Email is null && user.PasswordHash is null && !Options.SignIn.RequireConfirmedPhoneNumber && !Options.SignIn.RequireConfirmedAccount);
+
+    public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        authenticationProperties ??= new AuthenticationProperties();
+
+        // A re-issued sign-in (RefreshSignInAsync) passes the session's own properties, which carry the
+        // instant; anything else is an interactive authentication happening now.
+        if (DatabaseTicketStore.AuthenticatedAt(authenticationProperties) is null)
+        {
+            authenticationProperties.Items[DatabaseTicketStore.AuthenticatedAtItem] =
+                time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        }
+
+        await EndCurrentSessionAsync(user);
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+    }
+
+    /// <summary>
+    /// Signs the browser's current session out (the same person's apps move to the new session; someone
+    /// else's are revoked with it) and gives the request a fresh cookie handler, which then stores a new row.
+    /// </summary>
+    private async Task EndCurrentSessionAsync(ApplicationUser user)
+    {
+        var current = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (DatabaseTicketStore.CurrentSessionId(Context) is null)
+        {
+            return;
+        }
+
+        if (current.Succeeded && UserManager.GetUserId(current.Principal) == user.Id)
+        {
+            Context.Items[DatabaseTicketStore.CarryGrantsItem] = true;
+        }
+
+        await Context.SignOutAsync(IdentityConstants.ApplicationScheme);
+        await Context.RequestServices.GetRequiredService<SessionHandlerProvider>().ReplaceAsync(Context, IdentityConstants.ApplicationScheme);
+    }
+}
