@@ -98,16 +98,6 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     }
 
     [Fact]
-    public async Task ANewSessionIdAtEverySignIn()
-    {
-        using var browser = server.CreateBrowser();
-        var first = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        var second = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        static string Cookie(HttpResponseMessage r) => r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("idsrv.session=", StringComparison.Ordinal)).Split(';')[0];
-        Assert.NotEqual(Cookie(first), Cookie(second));
-    }
-
-    [Fact]
     public async Task RevokingAConnectedAppRevokesItsTokens()
     {
         var (browser, refresh) = await SignedInAppAsync();

@@ -63,8 +63,9 @@ internal sealed class ExternalAccounts(UserManager<ApplicationUser> users, TimeP
             Picture = identity.Picture,
             UpdatedAt = time.GetUtcNow(),
 
-            // An address someone else already uses, or one the provider did not verify, is not taken over.
-            Email = owner is null ? identity.Email : null,
+            // Only an address the provider verified, and nobody here uses, is kept: an email counts as verified
+            // only where the provider asserts it.
+            Email = owner is null && identity.EmailVerified ? identity.Email : null,
             EmailConfirmed = owner is null && identity.Email is not null && identity.EmailVerified,
         };
         if (!(await users.CreateAsync(user)).Succeeded || !(await users.AddLoginAsync(user, new UserLoginInfo(identity.Provider, identity.Subject, identity.Provider))).Succeeded)

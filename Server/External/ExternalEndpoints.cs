@@ -2,6 +2,7 @@ using IdentityServer.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 using OpenIddict.Client.AspNetCore;
 
 namespace IdentityServer.External;
@@ -33,8 +34,7 @@ internal static class ExternalEndpoints
         var identity = result.Succeeded ? ExternalIdentity.From(result.Principal) : null;
         if (identity is null)
         {
-            var error = context.GetOpenIddictClientResponse()?.Error ?? "the sign-in could not be completed";
-            return Error(provider, error);
+            return Error(provider, context.GetOpenIddictClientResponse()?.Error ?? "failed");
         }
 
         var returnUrl = result.Properties?.RedirectUri is { } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
@@ -45,27 +45,36 @@ internal static class ExternalEndpoints
             var current = await users.GetUserAsync((await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal ?? new());
             if (current is null || current.Id != linkUser)
             {
-                return Error(provider, "sign in again before linking a provider");
+                return Error(provider, ExternalErrors.Relink);
             }
 
             return await accounts.LinkAsync(current, identity)
                 ? Results.LocalRedirect("/Account/Manage/Logins?linked=" + Uri.EscapeDataString(identity.Provider))
-                : Error(provider, "this provider account is already linked to another account");
+                : Error(provider, ExternalErrors.LinkedElsewhere);
         }
 
         var (outcome, user) = await accounts.ResolveAsync(identity);
         switch (outcome)
         {
             case ExternalOutcome.SignedIn or ExternalOutcome.Created:
-                await signIn.SignInAsync(user!, isPersistent: false, authenticationMethod: "external:" + identity.Provider);
-                return Results.LocalRedirect(returnUrl);
+                return SignedIn(provider, returnUrl, await signIn.ExternalLoginSignInAsync(identity.Provider, identity.Subject, isPersistent: false, bypassTwoFactor: false));
             case ExternalOutcome.NeedsPasswordToLink:
                 PendingLink.Set(context, identity);
                 return Results.LocalRedirect("/Account/ExternalLink?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
             default:
-                return Error(provider, "the account could not be created");
+                return Error(provider, ExternalErrors.NotCreated);
         }
     }
+
+    /// <summary>The same sign-in decision as a password: lockout, confirmed email, then the second factor.</summary>
+    private static IResult SignedIn(string provider, string returnUrl, SignInResult result) => result switch
+    {
+        { Succeeded: true } => Results.LocalRedirect(returnUrl),
+        { RequiresTwoFactor: true } => Results.LocalRedirect("/Account/LoginWith2fa?ReturnUrl=" + Uri.EscapeDataString(returnUrl)),
+        { IsLockedOut: true } => Error(provider, ExternalErrors.Locked),
+        { IsNotAllowed: true } => Error(provider, ExternalErrors.NotAllowed),
+        _ => Error(provider, ExternalErrors.NotCreated),
+    };
 
     private static IResult Error(string provider, string reason) =>
         Results.LocalRedirect($"/Account/ExternalError?provider={Uri.EscapeDataString(provider)}&reason={Uri.EscapeDataString(reason)}");

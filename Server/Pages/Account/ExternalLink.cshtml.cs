@@ -66,8 +66,15 @@ internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, Sign
         }
 
         PendingLink.Clear(HttpContext);
-        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "external:" + identity.Provider);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
+        var result = await signIn.ExternalLoginSignInAsync(identity.Provider, identity.Subject, isPersistent: false, bypassTwoFactor: false);
+        return result switch
+        {
+            { Succeeded: true } => LocalRedirect(returnUrl),
+            { RequiresTwoFactor: true } => RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl = returnUrl }),
+            _ => Redirect("/Account/ExternalError?provider=" + Uri.EscapeDataString(identity.Provider) + "&reason="
+                + (result.IsLockedOut ? ExternalErrors.Locked : ExternalErrors.NotAllowed)),
+        };
     }
 
     private ExternalIdentity? Load()

@@ -1,0 +1,175 @@
+using System.Net;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Tests.Security;
+
+/// <summary>
+/// Attacks on the sign-in session, performed on the wire: a planted session cookie (fixation), max_age and
+/// prompt=login defeated by cookie renewal, auth_time moved by renewal, an absurd max_age.
+/// Each test has its own server: they move the clock.
+/// </summary>
+public sealed class SessionAttackTests
+{
+    private const string CookieName = "idsrv.session";
+
+    [Fact]
+    public async Task APlantedSessionCookieIsAnonymousOnceTheVictimSignsIn()
+    {
+        using var server = WithBob();
+        using var victim = server.CreateBrowser();
+
+        // The attacker signs in as themselves and plants that session cookie in the victim's browser.
+        var planted = CookieValue(await People.SignInAsync(victim, "bob", BobPassword, "/"));
+        var signedIn = await People.SignInAsync(victim, "alice", ServerFactory.AlicePassword, "/");
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var fresh = CookieValue(signedIn);
+
+        Assert.NotEqual(SessionId(server, planted), SessionId(server, fresh));
+        using var attacker = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await GetWithCookieAsync(attacker, "/Account/Manage", planted)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(attacker, "/Account/Manage", fresh)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SigningInAgainAsTheSamePersonStartsANewSession()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        var first = CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/"));
+        var second = CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/"));
+
+        Assert.NotEqual(SessionId(server, first), SessionId(server, second));
+        using var replay = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await GetWithCookieAsync(replay, "/Account/Manage", first)).StatusCode);
+    }
+
+    [Fact]
+    public async Task MaxAgeStillAsksForSignInAfterTheCookieWasRenewed()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        server.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
+        request["max_age"] = "60";
+
+        // The first request renews the cookie (security-stamp revalidation); neither may answer with a code.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/Account/Login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task PromptLoginReturnAddressGivesNoCodeWithoutSigningIn()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        server.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
+        request["prompt"] = "login";
+        var toLogin = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        Assert.StartsWith("/Account/Login", toLogin.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var returnUrl = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(toLogin.Headers.Location!.OriginalString.Split('?', 2)[1])["ReturnUrl"].ToString();
+
+        // Revisiting the return address (twice: the first renews the cookie) without signing in.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var revisit = await browser.GetAsync(returnUrl);
+            Assert.Equal(HttpStatusCode.Redirect, revisit.StatusCode);
+            Assert.StartsWith("/Account/Login", revisit.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+
+        // Signing in there does answer, with auth_time the new sign-in.
+        server.Time.Advance(TimeSpan.FromSeconds(5));
+        var signedIn = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, returnUrl);
+        var back = await browser.GetAsync(signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.StartsWith(OAuth.WebRedirect, back.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("code=", back.Headers.Location!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromptLoginMarkerExpires()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
+        request["prompt"] = "login";
+        var toLogin = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        var returnUrl = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(toLogin.Headers.Location!.OriginalString.Split('?', 2)[1])["ReturnUrl"].ToString();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+
+        server.Time.Advance(TimeSpan.FromMinutes(6));
+        var late = await browser.GetAsync(returnUrl);
+        Assert.StartsWith("/Account/Login", late.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthTimeIsTheSignInNotTheLastCookieRenewal()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var signedInAt = server.Time.GetUtcNow().ToUnixTimeSeconds();
+        server.Time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/Account/Manage")).StatusCode);
+        server.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var tokens = await OAuth.SignInSpaAsync(browser);
+        var idToken = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
+        Assert.Equal(signedInAt, idToken["auth_time"].GetInt64());
+    }
+
+    [Theory]
+    [InlineData("1000000000000")]
+    [InlineData("-1")]
+    public async Task AbsurdMaxAgeIsABadRequest(string maxAge)
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
+        request["max_age"] = maxAge;
+        var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    internal const string BobPassword = "mulberry tractor lantern 58";
+
+    internal static ServerFactory WithBob()
+    {
+        var server = new ServerFactory();
+        server.Settings["IdentityServer:Users:1:UserName"] = "bob";
+        server.Settings["IdentityServer:Users:1:Email"] = "bob@example.com";
+        server.Settings["IdentityServer:Users:1:EmailConfirmed"] = "true";
+        server.Settings["IdentityServer:Users:1:Password"] = BobPassword;
+        return server;
+    }
+
+    internal static string CookieValue(HttpResponseMessage response) =>
+        response.Headers.GetValues("Set-Cookie").Last(c => c.StartsWith(CookieName + "=", StringComparison.Ordinal)).Split(';')[0][(CookieName.Length + 1)..];
+
+    internal static string SessionId(ServerFactory server, string cookie)
+    {
+        var options = server.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        return options.TicketDataFormat.Unprotect(cookie)!.Principal.FindFirst("Microsoft.AspNetCore.Authentication.Cookies-SessionId")!.Value;
+    }
+
+    internal static Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"{CookieName}={cookie}");
+        return client.SendAsync(request);
+    }
+}
