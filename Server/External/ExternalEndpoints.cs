@@ -43,7 +43,7 @@ internal static class ExternalEndpoints
         if (result.Properties?.Items.TryGetValue(LinkItem, out var linkUser) == true && linkUser is not null)
         {
             var current = await users.GetUserAsync((await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal ?? new());
-            if (current is null || current.Id != linkUser)
+            if (current is null || current.Id != linkUser || !await IdentityServer.Accounts.RecentSignIn.IsRecentAsync(context))
             {
                 return Error(provider, ExternalErrors.Relink);
             }

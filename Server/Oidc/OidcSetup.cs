@@ -17,6 +17,8 @@ internal static class OidcSetup
         var keys = new KeyFiles(options.Keys, environment.ContentRootPath, options.Keys.GenerateMissing || environment.IsDevelopment());
         var signing = new SigningKeys(keys.RsaSigningKey(), options.Keys.AccessTokenSigningAlgorithm == "ES256" ? keys.EcdsaSigningKey() : null);
         services.AddSingleton(signing);
+        var encryption = keys.EncryptionKey();
+        services.ProtectKeyRingWith(encryption.Rsa);
         services.AddScoped<TokenPrincipalFactory>();
         services.AddScoped<AuthorizationErrorRedirect>();
         services.AddScoped<ConsentScopes>();
@@ -70,7 +72,7 @@ internal static class OidcSetup
                     server.AddSigningKey(signing.Ecdsa);
                 }
 
-                server.AddEncryptionKey(keys.EncryptionKey());
+                server.AddEncryptionKey(encryption);
 
                 // Access tokens are plain signed JWTs so any API can validate them from the JWKS.
                 server.DisableAccessTokenEncryption();

@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using IdentityServer.External;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -17,7 +18,7 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
     {
         if (provider is null || !providers.Any(p => p.Name == provider))
         {
-            return RedirectToPage("/Account/ExternalError", new { provider, reason = "this sign-in provider is not configured" });
+            return RedirectToPage("/Account/ExternalError", new { provider, reason = "not_configured" });
         }
 
         var properties = new AuthenticationProperties(new Dictionary<string, string?> { [Properties.ProviderName] = provider })
@@ -32,6 +33,11 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
                 return RedirectToPage("/Account/Login");
             }
 
+            if (!await RecentSignIn.IsRecentAsync(HttpContext))
+            {
+                return Redirect(RecentSignIn.LoginUrl("/Account/Manage/Logins"));
+            }
+
             properties.Items[ExternalEndpoints.LinkItem] = userId;
         }
 
@@ -44,7 +50,7 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
         catch (Exception e) when (e is HttpRequestException or OpenIddict.Abstractions.OpenIddictExceptions.ProtocolException or InvalidOperationException or TaskCanceledException)
         {
             Response.Clear();
-            return RedirectToPage("/Account/ExternalError", new { provider, reason = "the provider could not be reached" });
+            return RedirectToPage("/Account/ExternalError", new { provider, reason = "unreachable" });
         }
     }
 }

@@ -12,6 +12,8 @@ internal sealed class ExternalErrorModel(IReadOnlyList<ExternalProvider> provide
     private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
     {
         ["access_denied"] = "you declined the request",
+        ["not_configured"] = "this sign-in provider is not configured",
+        ["unreachable"] = "the provider could not be reached",
         [ExternalErrors.Relink] = "you need to sign in again before linking a provider",
         [ExternalErrors.LinkedElsewhere] = "this provider account is already linked to another account",
         [ExternalErrors.NotCreated] = "the account could not be created",

@@ -22,6 +22,10 @@ internal sealed class LoginModel(AccountSignInManager signIn, ServerMetrics metr
     [StringLength(256)]
     public string? LoginHint { get; set; }
 
+    /// <summary>Sent here by a sensitive change that needs a fresh sign-in.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Reauthenticate { get; set; }
+
     [BindProperty]
     [Required(ErrorMessage = "Enter your user name or email.")]
     [StringLength(256, ErrorMessage = "That is longer than any user name or email here.")]

@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IdentityServer.Pages.Account.Manage;
 
 /// <summary>The new address takes effect only once the link sent to it is opened.</summary>
+[RequireRecentSignIn]
 internal sealed class ChangeEmailModel(UserManager<ApplicationUser> users, AccountEmails emails) : PageModel
 {
     [BindProperty]

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace IdentityServer.Pages.Account.Manage;
 
+[RequireRecentSignIn]
 internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions) : PageModel
 {
     [BindProperty]
@@ -36,6 +37,17 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
 
         if (!ModelState.IsValid)
         {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        // Counted toward lockout: a stolen session is not an unlimited password-guessing oracle.
+        var check = await signIn.CheckPasswordSignInAsync(user, CurrentPassword, lockoutOnFailure: true);
+        if (!check.Succeeded)
+        {
+            ModelState.AddModelError(nameof(CurrentPassword), check.IsLockedOut
+                ? "Too many wrong passwords. The account is temporarily locked."
+                : "The current password is not correct.");
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

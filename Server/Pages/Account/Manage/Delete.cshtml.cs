@@ -9,6 +9,7 @@ using OpenIddict.Abstractions;
 
 namespace IdentityServer.Pages.Account.Manage;
 
+[RequireRecentSignIn]
 internal sealed class DeleteModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions,
     IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens) : PageModel
 {
@@ -28,9 +29,9 @@ internal sealed class DeleteModel(UserManager<ApplicationUser> users, SignInMana
             return Challenge();
         }
 
-        if (!ModelState.IsValid || !await users.CheckPasswordAsync(user, Password))
+        if (!ModelState.IsValid || !(await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true)).Succeeded)
         {
-            ModelState.AddModelError(nameof(Password), "The password is not correct.");
+            ModelState.AddModelError(nameof(Password), "The password is not correct, or the account is temporarily locked.");
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.External;
 using Microsoft.AspNetCore.Identity;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IdentityServer.Pages.Account.Manage;
 
 /// <summary>Linked providers: link another, unlink one — never the last way to sign in.</summary>
+[RequireRecentSignIn]
 internal sealed class LoginsModel(UserManager<ApplicationUser> users, IReadOnlyList<ExternalProvider> providers) : PageModel
 {
     public IReadOnlyList<UserLoginInfo> Linked { get; private set; } = [];

@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
@@ -9,6 +10,7 @@ using QRCoder;
 namespace IdentityServer.Pages.Account.Manage;
 
 /// <summary>Authenticator-app (TOTP) enrolment, recovery codes, and switching 2FA off — all Identity's own machinery.</summary>
+[RequireRecentSignIn]
 internal sealed class TwoFactorModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions) : PageModel
 {
     public bool Enabled { get; private set; }

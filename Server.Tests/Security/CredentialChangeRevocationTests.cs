@@ -1,0 +1,102 @@
+using System.Net;
+using IdentityServer.Tests.Infrastructure;
+
+namespace IdentityServer.Tests.Security;
+
+/// <summary>
+/// A refresh token whose browser session has already ended (idle timeout: the session→grant link is gone)
+/// must still die when the person changes their password or signs out everywhere; the token endpoint refuses
+/// grants made before a security-stamp change; the browser that made the change keeps its own apps.
+/// </summary>
+public sealed class CredentialChangeRevocationTests
+{
+    private const string NewPassword = "quartz meadow lantern 77";
+
+    private static Dictionary<string, string> Refresh(string token) => new()
+    {
+        ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Spa, ["refresh_token"] = token,
+    };
+
+    /// <summary>An app signed in through a browser whose session then timed out (and was read once, so its links are gone).</summary>
+    private static async Task<string> OrphanedRefreshTokenAsync(ServerFactory server)
+    {
+        using var browser = server.CreateBrowser();
+        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+        server.Time.Advance(TimeSpan.FromHours(9));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/Account/Manage")).StatusCode);
+        return refresh;
+    }
+
+    private static async Task AssertRefusedAsync(ServerFactory server, string refresh)
+    {
+        using var client = server.CreateClient();
+        var response = await OAuth.TokenAsync(client, Refresh(refresh));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_grant", (await OAuth.JsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task PasswordChangeRevokesRefreshTokensOfSessionsThatAlreadyEnded()
+    {
+        using var server = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(server);
+
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var changed = await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = ServerFactory.AlicePassword, ["NewPassword"] = NewPassword,
+        });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+
+        await AssertRefusedAsync(server, orphan);
+    }
+
+    [Fact]
+    public async Task SignOutEverywhereRevokesRefreshTokensOfSessionsThatAlreadyEnded()
+    {
+        using var server = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(server);
+
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/Manage/Sessions", new Dictionary<string, string>(), "EndOthers")).StatusCode);
+
+        await AssertRefusedAsync(server, orphan);
+    }
+
+    [Fact]
+    public async Task TheBrowserThatChangedThePasswordKeepsItsAppsAndTheirTokensRotate()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+        await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = ServerFactory.AlicePassword, ["NewPassword"] = NewPassword,
+        });
+
+        var refreshed = await OAuth.TokenAsync(browser.Http, Refresh(refresh));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var next = (await OAuth.JsonAsync(refreshed)).GetProperty("refresh_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(browser.Http, Refresh(next))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AGrantMadeBeforeTheSecurityStampChangedIsRefused()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+
+        // The stamp changes outside any page flow (an operator, a future admin API): no session is ended.
+        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(server.Services))
+        {
+            var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<IdentityServer.Data.ApplicationUser>>(scope.ServiceProvider);
+            await users.UpdateSecurityStampAsync((await users.FindByNameAsync("alice"))!);
+        }
+
+        await AssertRefusedAsync(server, refresh);
+    }
+}
