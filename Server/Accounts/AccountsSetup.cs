@@ -30,6 +30,7 @@ internal static class AccountsSetup
                 o.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddUserStore<ProtectedUserStore>()
             .AddSignInManager<AccountSignInManager>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicy>()
