@@ -12,6 +12,7 @@ public sealed class FileModeTests
     public async Task TheDatabaseItsJournalsTheKeysAndThePickedUpMailAreOwnerOnly()
     {
         using var server = new ServerFactory();
+        server.Settings["IdentityServer:Keys:AccessTokenSigningAlgorithm"] = "ES256";
         using var browser = server.CreateBrowser();
         await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "alice@example.com" });
         await People.LastMailAsync(server, "alice@example.com");
