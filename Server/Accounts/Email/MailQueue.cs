@@ -21,6 +21,18 @@ internal sealed partial class MailQueue(IOptions<ServerOptions> options, ILogger
 
     public ChannelReader<OutgoingMail> Reader => channel.Reader;
 
+    /// <summary>Messages accepted and not yet settled (the one being sent included).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending;
+            }
+        }
+    }
+
     public void Enqueue(OutgoingMail mail)
     {
         lock (gate)

@@ -11,41 +11,38 @@ namespace IdentityServer.Accounts.Email;
 /// whatever the host's shutdown timeout cuts off is logged as dropped, by count. Nothing logged carries
 /// a message body, so no link or token reaches the log.
 /// </summary>
-internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimeProvider time, IOptions<ServerOptions> options, ILogger<MailSender> logger) : BackgroundService
+internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimeProvider time, IOptions<ServerOptions> options, IOptions<HostOptions> host, ILogger<MailSender> logger) : BackgroundService
 {
-    // Cancelled when the shutdown timeout runs out: the send under way stops and the rest is counted.
+    // Cancelled at the shutdown deadline: the send under way stops and the rest is skipped. It has no timer,
+    // so it is left undisposed: the deadline may fire after the host has disposed this service.
     private readonly CancellationTokenSource abort = new();
-    private int dropped;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         queue.Close();
-        using (cancellationToken.Register(abort.Cancel))
-        {
-            await base.StopAsync(cancellationToken);
-        }
-    }
 
-    public override void Dispose()
-    {
-        abort.Dispose();
-        base.Dispose();
+        // Its own deadline, a little inside the host's shutdown timeout: the host may stop waiting for this
+        // service without cancelling its token (seen under the test host), and the count must reach the log.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(host.Value.ShutdownTimeout * 0.9);
+        using (deadline.Token.Register(DropTheRest))
+        {
+            await base.StopAsync(deadline.Token);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var aborted = abort.Token;
+
         // Not bound to stoppingToken: reading ends when the closed queue is empty, so nothing accepted is skipped.
         await foreach (var mail in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
             try
             {
-                if (abort.IsCancellationRequested)
+                if (!aborted.IsCancellationRequested)
                 {
-                    dropped++;
-                }
-                else
-                {
-                    await DeliverAsync(mail, stoppingToken);
+                    await DeliverAsync(mail, stoppingToken, aborted);
                 }
             }
             finally
@@ -53,14 +50,25 @@ internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimePr
                 queue.Settle();
             }
         }
+    }
 
-        if (dropped > 0)
+    /// <summary>What is unsettled at the deadline (the send under way included) is dropped, counted and logged at once.</summary>
+    private void DropTheRest()
+    {
+        if (abort.IsCancellationRequested)
         {
-            LogDroppedAtShutdown(dropped);
+            return;
+        }
+
+        var left = queue.Pending;
+        abort.Cancel();
+        if (left > 0)
+        {
+            LogDroppedAtShutdown(left);
         }
     }
 
-    private async Task DeliverAsync(OutgoingMail mail, CancellationToken stopping)
+    private async Task DeliverAsync(OutgoingMail mail, CancellationToken stopping, CancellationToken aborted)
     {
         var settings = options.Value.Accounts.Email;
         for (var attempt = 1; ; attempt++)
@@ -74,13 +82,12 @@ internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimePr
             var retry = last ? Task.CompletedTask : Task.Delay(delay, time, retryWait.Token);
             try
             {
-                await mailer.SendAsync(mail.To, mail.Subject, mail.HtmlBody, abort.Token);
+                await mailer.SendAsync(mail.To, mail.Subject, mail.HtmlBody, aborted);
                 await retryWait.CancelAsync();
                 return;
             }
-            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                dropped++;
                 return;
             }
             catch (Exception e) when (last || IsPermanent(e))
