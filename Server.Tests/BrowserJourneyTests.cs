@@ -46,7 +46,7 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
             await page.FillAsync("#Password", Password);
             await page.ClickAsync("button[type=submit]");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your email");
-            var (_, link) = await People.LastMailAsync(server.MailFolder, "quinn@example.com");
+            var (_, link) = await People.LastMailAsync(server, "quinn@example.com");
             await page.GotoAsync(link);
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Email confirmed");
 

@@ -21,6 +21,7 @@ public sealed class EmailTests
 
         Assert.Equal(HttpStatusCode.OK, (await People.RegisterAsync(browser, "pia", "pia@example.com", "tundra violin marble 26")).StatusCode);
 
+        await People.MailSentAsync(server.Services);
         var mail = Assert.Single(smtp.ReceivedEmail);
         Assert.Equal("pia@example.com", mail.ToAddresses.Single().Address);
         Assert.Equal("Confirm your email", mail.Subject);

@@ -75,7 +75,7 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
 
             using var stranger = server.CreateBrowser();
             await People.RegisterAsync(stranger, "kim", "kim@example.com", "plover cascade ribbon 31");
-            await stranger.GetAsync(new Uri((await People.LastMailAsync(server.MailFolder, "kim@example.com")).Link).PathAndQuery);
+            await stranger.GetAsync(new Uri((await People.LastMailAsync(server, "kim@example.com")).Link).PathAndQuery);
             await People.SignInAsync(stranger, "kim", "plover cascade ribbon 31");
             var attempt = await People.PostPageAsync(stranger, "/Account/Manage/Sessions", new Dictionary<string, string> { ["id"] = sessionId }, "End");
             Assert.Equal(HttpStatusCode.NotFound, attempt.StatusCode);
@@ -125,7 +125,7 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
         using var other = factory.CreateBrowser();
         using var browser = factory.CreateBrowser();
         await People.RegisterAsync(browser, "lena", "lena@example.com", "harbor quill meadow 64");
-        await browser.GetAsync(new Uri((await People.LastMailAsync(factory.MailFolder, "lena@example.com")).Link).PathAndQuery);
+        await browser.GetAsync(new Uri((await People.LastMailAsync(factory, "lena@example.com")).Link).PathAndQuery);
         await People.SignInAsync(other, "lena", "harbor quill meadow 64", "/");
         var (verifier, challenge) = OAuth.Pkce();
         var redirect = await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge), "lena", "harbor quill meadow 64");

@@ -11,7 +11,7 @@ public sealed class TwoFactorTests(ServerFactory server) : IClassFixture<ServerF
     {
         var browser = server.CreateBrowser();
         await People.RegisterAsync(browser, name, name + "@example.com", Password);
-        await browser.GetAsync(new Uri((await People.LastMailAsync(server.MailFolder, name + "@example.com")).Link).PathAndQuery);
+        await browser.GetAsync(new Uri((await People.LastMailAsync(server, name + "@example.com")).Link).PathAndQuery);
         await People.SignInAsync(browser, name, Password, "/");
         return browser;
     }

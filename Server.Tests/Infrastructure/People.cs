@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using IdentityServer.Accounts.Email;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace IdentityServer.Tests.Infrastructure;
@@ -31,9 +33,17 @@ public static partial class People
         return await browser.PostFormAsync(path + (handler is null ? "" : "?handler=" + handler), fields);
     }
 
-    /// <summary>The newest message sent to <paramref name="to"/>, and the first link in it.</summary>
-    public static async Task<(MimeMessage Message, string Link)> LastMailAsync(string folder, string to)
+    /// <summary>
+    /// Completes once every message the server has queued so far is delivered or given up on: mail is sent in
+    /// the background, so a test waits on this signal before it reads what was sent.
+    /// </summary>
+    public static Task MailSentAsync(IServiceProvider services) => services.GetRequiredService<MailQueue>().WhenIdleAsync();
+
+    /// <summary>The newest message sent to <paramref name="to"/> (once the queue has drained), and the first link in it.</summary>
+    public static async Task<(MimeMessage Message, string Link)> LastMailAsync(ServerFactory server, string to)
     {
+        await MailSentAsync(server.Services);
+        var folder = server.MailFolder;
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [];
         foreach (var file in files.OrderByDescending(File.GetLastWriteTimeUtc).ThenByDescending(f => f, StringComparer.Ordinal))
         {

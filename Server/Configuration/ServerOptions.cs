@@ -180,8 +180,11 @@ internal sealed class EmailOptions
 {
     public string From { get; set; } = "IdentityServer <no-reply@localhost>";
 
-    /// <summary>Folder that receives each message as an .eml file when no SMTP host is set (Development).</summary>
-    public string PickupDirectory { get; set; } = "mail";
+    /// <summary>
+    /// Folder that receives each message as an .eml file when no SMTP host is set. Development falls back to
+    /// "mail"; anywhere else it is used only when set explicitly (a folder of reset links is not a mail server).
+    /// </summary>
+    public string? PickupDirectory { get; set; }
 
     public string? SmtpHost { get; set; }
 
@@ -193,6 +196,14 @@ internal sealed class EmailOptions
     public string? SmtpUserName { get; set; }
 
     public string? SmtpPassword { get; set; }
+
+    /// <summary>Messages waiting to be sent; beyond it a new message is dropped (and logged), never waited for.</summary>
+    public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>Attempts per message, transient failures only; the delay doubles from <see cref="RetryDelay"/>.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Per client address and per account; counters are per instance.</summary>

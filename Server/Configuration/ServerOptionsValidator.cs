@@ -17,6 +17,7 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
         ValidateClients(options, scopeNames, errors);
         ValidateUsers(options, errors);
         ValidateExternal(options.External, errors);
+        ValidateEmail(options.Accounts.Email, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -204,6 +205,20 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
             {
                 errors.Add($"{key}:Email: '{email}' is not an email address.");
             }
+        }
+    }
+
+    private void ValidateEmail(EmailOptions email, List<string> errors)
+    {
+        // A folder of live reset links is a development convenience, never the silent fallback of a real server.
+        if (string.IsNullOrWhiteSpace(email.SmtpHost) && string.IsNullOrWhiteSpace(email.PickupDirectory) && !environment.IsDevelopment())
+        {
+            errors.Add($"{S}:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or {S}:Accounts:Email:PickupDirectory to write each message to a file.");
+        }
+
+        if (email.QueueCapacity < 1 || email.MaxAttempts < 1 || email.RetryDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:Accounts:Email: QueueCapacity and MaxAttempts must be at least 1 and RetryDelay not negative.");
         }
     }
 

@@ -17,6 +17,11 @@ internal static class DatabaseSetup
     {
         var postgres = IsPostgres(options.Database.Provider);
         var connectionString = postgres ? PostgresDefaults(options.Database.ConnectionString) : ResolveSqlitePath(options.Database.ConnectionString, environment.ContentRootPath);
+        if (!postgres)
+        {
+            CreateOwnerOnly(connectionString);
+        }
+
         // Pooled: a request reuses a context (and its options) instead of building both anew; measured in bench/README.md.
         services.AddDbContextPool<ApplicationDbContext>(db =>
         {
@@ -61,6 +66,37 @@ internal static class DatabaseSetup
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The database holds password hashes, sessions and the key ring. SQLite would create a missing file with
+    /// the process's default mode (0644 under the usual umask); it keeps an existing file's mode, and its -wal
+    /// and -shm files copy the database's. So a missing file is first created empty and owner-only (0600),
+    /// in one step, and SQLite fills it.
+    /// </summary>
+    private static void CreateOwnerOnly(string connectionString)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var file = builder.DataSource;
+        if (builder.Mode != SqliteOpenMode.ReadWriteCreate || file is "" or ":memory:" || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            || File.Exists(file) || !Directory.Exists(Path.GetDirectoryName(file)))
+        {
+            return;
+        }
+
+        try
+        {
+            new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose();
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process created it first; its mode is its own.
+        }
     }
 
     /// <summary>A relative SQLite file is placed under the content root, not wherever the process was started.</summary>

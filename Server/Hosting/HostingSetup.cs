@@ -1,9 +1,11 @@
 using IdentityServer.External;
 using IdentityServer.Health;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Hosting;
 
@@ -13,6 +15,10 @@ internal static class HostingSetup
     {
         services.AddScoped<ConfigurationSeeder>();
         services.AddHostedService<StartupBanner>();
+        services.AddSingleton<AllowedHostsFromIssuer>();
+        services.AddSingleton<IConfigureOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());
+        services.AddSingleton<IValidateOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());
+        services.AddOptions<HostFilteringOptions>().ValidateOnStart();
         return services;
     }
 

@@ -60,13 +60,29 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
     private static void WriteNew<TAlg>(string path, Func<TAlg> create)
         where TAlg : AsymmetricAlgorithm
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var folder = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         using var algorithm = create();
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllText(temp, algorithm.ExportPkcs8PrivateKeyPem());
+
+        // Owner-only from the moment the file exists: created with mode 0600, never written first and chmod-ed after.
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temp, System.Text.Encoding.ASCII, fileOptions))
+        {
+            writer.Write(algorithm.ExportPkcs8PrivateKeyPem());
         }
 
         try

@@ -6,7 +6,8 @@ internal static class EmailSetup
 {
     public static IServiceCollection AddEmail(this IServiceCollection services, EmailOptions email)
     {
-        if (string.IsNullOrEmpty(email.SmtpHost))
+        // Outside Development the validator insists on one of the two being set explicitly.
+        if (string.IsNullOrWhiteSpace(email.SmtpHost))
         {
             services.AddSingleton<IMailer, PickupFolderMailer>();
         }
@@ -15,6 +16,9 @@ internal static class EmailSetup
             services.AddSingleton<IMailer, SmtpMailer>();
         }
 
+        services.AddSingleton<MailQueue>();
+        services.AddHostedService<MailSender>();
+        services.AddSingleton<EmailLinks>();
         services.AddScoped<AccountEmails>();
         return services;
     }

@@ -3,17 +3,30 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Accounts.Email;
 
-/// <summary>Development: each message becomes an .eml file a developer opens to follow the link.</summary>
+/// <summary>
+/// Development (or an explicit PickupDirectory): each message becomes an .eml file a developer opens to
+/// follow the link. The files hold live reset links, so they are owner-only from creation.
+/// </summary>
 internal sealed partial class PickupFolderMailer(IOptions<ServerOptions> options, IHostEnvironment environment, ILogger<PickupFolderMailer> logger) : IMailer
 {
     public async Task SendAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken)
     {
         var settings = options.Value.Accounts.Email;
-        var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, settings.PickupDirectory));
+        var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, settings.PickupDirectory ?? "mail"));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
         using var message = MessageBuilder.Build(settings.From, to, subject, htmlBody);
-        await message.WriteToAsync(path, cancellationToken);
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(path, create))
+        {
+            await message.WriteToAsync(file, cancellationToken);
+        }
+
         LogSaved(subject, path);
     }
 

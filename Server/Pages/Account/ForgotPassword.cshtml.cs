@@ -25,11 +25,12 @@ internal sealed class ForgotPasswordModel(UserManager<ApplicationUser> users, Ac
             return Page();
         }
 
-        // The same answer whether or not the address has an account.
+        // The same answer whether or not the address has an account; the mail is only queued, so a slow
+        // SMTP server cannot make the known address answer later than the unknown one.
         var user = await users.FindByEmailAsync(Email);
         if (user is not null && await users.IsEmailConfirmedAsync(user))
         {
-            await emails.SendPasswordResetAsync(user, HttpContext.RequestAborted);
+            await emails.SendPasswordResetAsync(user);
         }
 
         Sent = true;

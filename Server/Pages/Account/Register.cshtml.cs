@@ -52,22 +52,37 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
 
         var user = new ApplicationUser { UserName = UserName, Email = Email, UpdatedAt = time.GetUtcNow() };
         var result = await users.CreateAsync(user, Password);
-        if (!result.Succeeded)
+
+        // An address that already has an account is never revealed: that error alone gets the answer a new
+        // account gets, and the address's owner is told by mail instead. A taken user name cannot be hidden
+        // (names are unique and the person must pick another), but its answer says nothing about the address.
+        var errors = result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.DuplicateEmail)).ToList();
+        if (errors.Count > 0)
         {
-            foreach (var error in result.Errors)
+            foreach (var error in errors)
             {
-                ModelState.AddModelError(string.Empty, error.Description);
+                ModelState.AddModelError(string.Empty, error.Code == nameof(IdentityErrorDescriber.DuplicateUserName)
+                    ? "That user name is taken; choose another."
+                    : error.Description);
             }
 
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        await emails.SendConfirmationAsync(user, HttpContext.RequestAborted);
-        if (!options.Value.Accounts.RequireConfirmedEmail)
+        if (result.Succeeded)
         {
-            await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "pwd");
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+            await emails.SendConfirmationAsync(user);
+            if (!options.Value.Accounts.RequireConfirmedEmail)
+            {
+                // Without confirmation a new account is signed in at once, which a taken address cannot imitate (README).
+                await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "pwd");
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+            }
+        }
+        else if (await users.FindByEmailAsync(Email) is { } owner)
+        {
+            emails.SendAlreadyRegistered(owner);
         }
 
         Registered = true;

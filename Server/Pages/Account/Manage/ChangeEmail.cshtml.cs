@@ -37,7 +37,7 @@ internal sealed class ChangeEmailModel(UserManager<ApplicationUser> users, Accou
 
         if (!string.Equals(NewEmail, user.Email, StringComparison.OrdinalIgnoreCase))
         {
-            await emails.SendEmailChangeAsync(user, NewEmail, HttpContext.RequestAborted);
+            await emails.SendEmailChangeAsync(user, NewEmail);
         }
 
         Sent = true;
