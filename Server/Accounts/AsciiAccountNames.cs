@@ -9,17 +9,24 @@ namespace IdentityServer.Accounts;
 /// </summary>
 internal sealed class AsciiAccountNames : IUserValidator<ApplicationUser>
 {
-    public Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
+    public async Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
     {
+        // Sign-in looks a name up first, then an email: a name that is someone else's address would shadow them.
+        if (user.UserName is { } name && name.Contains('@', StringComparison.Ordinal)
+            && await manager.FindByEmailAsync(name) is { } owner && owner.Id != user.Id)
+        {
+            return IdentityResult.Failed(new IdentityErrorDescriber().DuplicateUserName(name));
+        }
+
         if (user.Email is { } email && email.Any(c => c > 127 || char.IsControl(c)))
         {
-            return Task.FromResult(IdentityResult.Failed(new IdentityError
+            return IdentityResult.Failed(new IdentityError
             {
                 Code = "InvalidEmail",
                 Description = "Use an email address made of plain ASCII characters.",
-            }));
+            });
         }
 
-        return Task.FromResult(IdentityResult.Success);
+        return IdentityResult.Success;
     }
 }

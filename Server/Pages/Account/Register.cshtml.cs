@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
@@ -51,7 +52,17 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
         }
 
         var user = new ApplicationUser { UserName = UserName, Email = Email, UpdatedAt = time.GetUtcNow() };
-        var result = await users.CreateAsync(user, Password);
+        IdentityResult result;
+        try
+        {
+            result = await users.CreateAsync(user, Password);
+        }
+        catch (DbUpdateException)
+        {
+            // Two registrations raced for one address and the unique index let only the other one in: this
+            // one is answered like any registration of a taken address.
+            result = IdentityResult.Failed(new IdentityErrorDescriber().DuplicateEmail(Email));
+        }
 
         // An address that already has an account is never revealed: that error alone gets the answer a new
         // account gets, and the address's owner is told by mail instead. A taken user name cannot be hidden
