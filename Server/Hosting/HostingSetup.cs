@@ -14,6 +14,7 @@ internal static class HostingSetup
     public static IServiceCollection AddStartupTasks(this IServiceCollection services)
     {
         services.AddScoped<ConfigurationSeeder>();
+        services.AddScoped<DeclaredEntries>();
         services.AddHostedService<StartupBanner>();
         services.AddSingleton<AllowedHostsFromIssuer>();
         services.AddSingleton<IConfigureOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());

@@ -17,6 +17,8 @@ internal sealed partial class ConfigurationSeeder(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
     TimeProvider time,
+    DeclaredEntries declared,
+    Sessions.SessionManager sessions,
     ILogger<ConfigurationSeeder> logger)
 {
     /// <summary>
@@ -52,6 +54,29 @@ internal sealed partial class ConfigurationSeeder(
             changes += await UpsertClientAsync(client, cancellationToken) ? 1 : 0;
         }
 
+        changes += await declared.ReconcileAsync(ConfiguredEntry.Client, options.Value.Clients.Select(c => c.ClientId), async clientId =>
+        {
+            // Deleting the client deletes its authorizations and tokens with it.
+            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
+            {
+                return false;
+            }
+
+            await applications.DeleteAsync(application, cancellationToken);
+            LogRemoved("client", clientId);
+            return true;
+        });
+        changes += await declared.ReconcileAsync(ConfiguredEntry.Scope, options.Value.Scopes.Select(s => s.Name), async name =>
+        {
+            if (await scopes.FindByNameAsync(name, cancellationToken) is not { } scope)
+            {
+                return false;
+            }
+
+            await scopes.DeleteAsync(scope, cancellationToken);
+            LogRemoved("scope", name);
+            return true;
+        });
         return changes;
     }
 
@@ -63,6 +88,19 @@ internal sealed partial class ConfigurationSeeder(
             changes += await UpsertUserAsync(user) ? 1 : 0;
         }
 
+        changes += await declared.ReconcileAsync(ConfiguredEntry.User, options.Value.Users.Select(u => u.UserName), async userName =>
+        {
+            if (await users.FindByNameAsync(userName) is not { } user)
+            {
+                return false;
+            }
+
+            // Sessions end and every grant is revoked before the account goes.
+            await sessions.EndAllExceptAsync(user.Id, keepSessionId: null, CancellationToken.None);
+            Check(await users.DeleteAsync(user), userName);
+            LogRemoved("user", userName);
+            return true;
+        });
         return changes;
     }
 
@@ -202,6 +240,9 @@ internal sealed partial class ConfigurationSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created {Kind} '{Name}' from configuration")]
     private partial void LogCreated(string kind, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Kind} '{Name}': configuration no longer declares it")]
+    private partial void LogRemoved(string kind, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Updated {Kind} '{Name}' from configuration")]
     private partial void LogUpdated(string kind, string name);
