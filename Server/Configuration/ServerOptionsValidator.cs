@@ -17,6 +17,7 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
         ValidateClients(options, scopeNames, errors);
         ValidateUsers(options, errors);
         ValidateExternal(options.External, errors);
+        RateLimitValidation.Validate(options.RateLimits, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Pages.Account;
 
 internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, UnknownUserPasswordCheck unknownUser, ServerMetrics metrics,
-    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers) : PageModel
+    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -57,10 +57,17 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         }
 
         var user = await users.FindByNameAsync(Login) ?? (Login.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Login) : null);
+        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user?.Id, users.NormalizeName(Login));
+        if (!throttle.TryBegin(HttpContext, account, out var refusal))
+        {
+            return refusal;
+        }
+
         if (user is null)
         {
             // Spend what a real check costs so an unknown user answers like a wrong password.
             unknownUser.Spend(Password);
+            throttle.Failed(HttpContext, account);
             return Fail();
         }
 
@@ -68,11 +75,14 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
         if (result.RequiresTwoFactor)
         {
+            throttle.Succeeded(HttpContext, account);
             return RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl = returnUrl });
         }
 
         if (result.IsNotAllowed)
         {
+            // Counted like a wrong password: otherwise the absence of a 429 would tell the password was right.
+            throttle.Failed(HttpContext, account);
             Message = "Confirm your email address first: open the link in the message we sent you.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
@@ -80,9 +90,11 @@ internal sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserMana
 
         if (!result.Succeeded)
         {
+            throttle.Failed(HttpContext, account);
             return Fail();
         }
 
+        throttle.Succeeded(HttpContext, account);
         metrics.SignIn(true);
         return LocalRedirect(returnUrl);
     }
