@@ -136,6 +136,30 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, (await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword)).StatusCode);
     }
 
+    [Fact]
+    public async Task PostsToTheAccountFormsAreLimitedPerAddressWhateverTheirOutcome()
+    {
+        using var server = new ServerFactory();
+        server.Settings["IdentityServer:RateLimits:AccountPostsPerMinutePerAddress"] = "2";
+        server.Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = "3";
+        using var browser = server.CreateBrowser();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = $"{i}@example.com" })).StatusCode);
+        }
+
+        var forgot = await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "c@example.com" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, forgot.StatusCode);
+        Assert.InRange(RetryAfter(forgot), 1, 60);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await People.SignInAsync(server.CreateBrowser(), "alice", ServerFactory.AlicePassword)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await People.SignInAsync(server.CreateBrowser(), "alice", ServerFactory.AlicePassword)).StatusCode);
+    }
+
     internal static async Task AssertFailedAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
