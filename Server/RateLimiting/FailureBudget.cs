@@ -58,6 +58,21 @@ internal sealed class FailureBudget(TimeProvider time, int limit, TimeSpan windo
         return true;
     }
 
+    /// <summary>How long the key is still blocked for, without reserving anything; null when it is not blocked.</summary>
+    public TimeSpan? BlockedFor(string key)
+    {
+        if (!counters.TryGetValue(key, out var counter))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        lock (counter)
+        {
+            return now < counter.BlockedUntil ? counter.BlockedUntil - now : null;
+        }
+    }
+
     /// <summary>The reserved attempt succeeded: its failure is given back.</summary>
     public void Release(string key) => Settle(key, failed: false);
 

@@ -56,6 +56,7 @@ internal static class RateLimitSetup
     {
         if (app.Services.GetService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not null)
         {
+            app.UseMiddleware<EarlyClientRefusal>();
             app.UseRateLimiter();
         }
 
