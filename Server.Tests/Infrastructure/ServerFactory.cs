@@ -34,6 +34,9 @@ public class ServerFactory : WebApplicationFactory<Program>
     /// <summary>Cheap password hashing (1 PBKDF2 iteration) keeps the suite fast; timing tests turn it off.</summary>
     public bool CheapHashing { get; init; } = true;
 
+    /// <summary>Sign-in and client-authentication limits raised far out of the way (the default); false keeps the real defaults.</summary>
+    public bool RaiseRateLimits { get; init; } = true;
+
     /// <summary>Extra configuration, applied over appsettings; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
@@ -49,8 +52,15 @@ public class ServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("IdentityServer:Database:ConnectionString", $"Data Source={DatabaseFile}");
         builder.UseSetting("IdentityServer:Keys:Directory", Folder);
         builder.UseSetting("IdentityServer:Accounts:Email:PickupDirectory", MailFolder);
-        builder.UseSetting("IdentityServer:RateLimits:AccountPostsPerMinutePerAddress", "10000");
-        builder.UseSetting("IdentityServer:RateLimits:SignInsPerMinutePerAccount", "10000");
+        if (RaiseRateLimits)
+        {
+            foreach (var limit in (string[])["SignInsPerMinutePerAddress", "AccountPostsPerMinutePerAddress", "FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
+                "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress"])
+            {
+                builder.UseSetting("IdentityServer:RateLimits:" + limit, "10000");
+            }
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -25,14 +25,17 @@ internal sealed class AccountSignInManager(
     TimeProvider time)
     : SignInManager<ApplicationUser>(users, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>The account a sign-in name means: a user name first, then an email.</summary>
+    public async Task<ApplicationUser?> FindByLoginAsync(string login) =>
+        await UserManager.FindByNameAsync(login)
+        ?? (login.Contains('@', StringComparison.Ordinal) ? await UserManager.FindByEmailAsync(login) : null);
+
     /// <summary>
     /// A password sign-in that answers an unknown user, a wrong password and a locked account alike — each pays
     /// one password hash — and says "not allowed" (unconfirmed email) only once the password is proven.
     /// </summary>
-    public async Task<SignInResult> PasswordSignInByLoginAsync(string login, string password)
+    public async Task<SignInResult> PasswordSignInUniformAsync(ApplicationUser? user, string password)
     {
-        var user = await UserManager.FindByNameAsync(login)
-            ?? (login.Contains('@', StringComparison.Ordinal) ? await UserManager.FindByEmailAsync(login) : null);
         if (user is null)
         {
             unknownUser.Spend(password);

@@ -206,21 +206,6 @@ internal sealed class EmailOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Per client address and per account; counters are per instance.</summary>
-internal sealed class RateLimitOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Sign-in, registration and password-reset posts per minute from one address.</summary>
-    public int AccountPostsPerMinutePerAddress { get; set; } = 30;
-
-    /// <summary>Sign-in attempts per minute for one account name, whatever the address.</summary>
-    public int SignInsPerMinutePerAccount { get; set; } = 10;
-
-    /// <summary>Token requests per second from one client id.</summary>
-    public int TokenRequestsPerSecondPerClient { get; set; } = 2000;
-}
-
 internal sealed class PruningOptions
 {
     public bool Enabled { get; set; } = true;

@@ -18,6 +18,7 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
         ValidateUsers(options, errors);
         ValidateExternal(options.External, errors);
         ValidateEmail(options.Accounts.Email, errors);
+        RateLimitValidation.Validate(options.RateLimits, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

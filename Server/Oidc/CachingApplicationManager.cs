@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -9,24 +6,21 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace IdentityServer.Oidc;
 
 /// <summary>
-/// Client secrets stay PBKDF2-hashed at rest; this only remembers, for a few minutes, that a given secret
-/// matched a given stored hash. The cache key is a SHA-256 of both, so the secret itself is never kept,
-/// and a rotated secret (a new stored hash) can never match an old entry. Failures are never cached.
+/// Client secrets stay PBKDF2-hashed at rest; a secret that matched is remembered by <see cref="ClientSecretCache"/>.
+/// Failures are never cached; they are counted (and, past a budget, refused unverified) by
+/// <see cref="RateLimiting.ClientSecretThrottle"/>, which runs before this.
 /// </summary>
 internal sealed class CachingApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
-    IMemoryCache memory)
+    ClientSecretCache secrets)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
     {
-        var key = CacheKey(secret, comparand);
-        if (memory.TryGetValue(key, out _))
+        if (secrets.Matched(secret, comparand))
         {
             return true;
         }
@@ -36,13 +30,7 @@ internal sealed class CachingApplicationManager(
             return false;
         }
 
-        memory.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 });
+        secrets.Remember(secret, comparand);
         return true;
-    }
-
-    private static string CacheKey(string secret, string comparand)
-    {
-        var bytes = Encoding.UTF8.GetBytes(comparand + "\n" + secret);
-        return "client-secret:" + Convert.ToBase64String(SHA256.HashData(bytes));
     }
 }

@@ -23,6 +23,7 @@ internal static class OidcSetup
         services.AddScoped<AuthorizationErrorRedirect>();
         services.AddScoped<ConsentScopes>();
         services.AddSingleton<ApplicationSnapshots>();
+        services.AddSingleton<ClientSecretCache>();
         services.AddScoped<TokenWriteBatch>();
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);

@@ -2,41 +2,51 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using IdentityServer.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace IdentityServer.RateLimiting;
 
 /// <summary>
-/// ASP.NET Core's rate limiter, chained: account forms per client address, sign-ins per account name, and
-/// token requests per client id. Counters live in each instance's memory.
+/// Three layers. ASP.NET Core's rate limiter counts account form posts per client address, whatever their
+/// outcome (generously for the sign-in forms). <see cref="SignInThrottle"/> counts failed sign-ins per
+/// account and address, called by the pages once they know the outcome. At the token, introspection and
+/// revocation endpoints, OpenIddict handlers count wrong client secrets per client and address
+/// (<see cref="ClientSecretThrottle"/>) and requests per authenticated client (<see cref="ClientRequestRate"/>).
+/// Counters live in each instance's memory.
 /// </summary>
 internal static class RateLimitSetup
 {
-    private static readonly string[] AccountForms =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword", "/Account/ExternalLink"];
+    private static readonly string[] SignInForms =
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ExternalLink"];
+
+    private static readonly string[] OtherAccountForms = ["/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword"];
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
+        // The pages call it whether or not limits are on; turned off, it admits everything.
+        services.AddSingleton<SignInThrottle>();
         if (!limits.Enabled)
         {
             return services;
         }
 
+        services.AddSingleton<ClientFailureBudgets>();
+        services.AddOpenIddict().AddServer(server =>
+        {
+            server.AddEventHandler(ClientSecretThrottle.Descriptor);
+            server.AddEventHandler(ClientRequestRate.Descriptor);
+            server.AddEventHandler(TooManyRequestsResponse<ApplyTokenResponseContext>.Descriptor);
+            server.AddEventHandler(TooManyRequestsResponse<ApplyIntrospectionResponseContext>.Descriptor);
+            server.AddEventHandler(TooManyRequestsResponse<ApplyRevocationResponseContext>.Descriptor);
+        });
+
         services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => IsAccountPost(context)
-                    ? PerMinute("address:" + Address(context), limits.AccountPostsPerMinutePerAddress)
-                    : RateLimitPartition.GetNoLimiter("")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => IsAccountPost(context) && AccountName(context) is { } name
-                    ? PerMinute("account:" + name, limits.SignInsPerMinutePerAccount)
-                    : RateLimitPartition.GetNoLimiter("")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => IsTokenRequest(context)
-                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + TokenClientId(context), _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = limits.TokenRequestsPerSecondPerClient,
-                        Window = TimeSpan.FromSeconds(1),
-                    })
-                    : RateLimitPartition.GetNoLimiter("")));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                !HttpMethods.IsPost(context.Request.Method) ? RateLimitPartition.GetNoLimiter("")
+                : IsOneOf(context, SignInForms) ? PerMinute("sign-in|" + ClientAddress.Key(context), limits.SignInsPerMinutePerAddress)
+                : IsOneOf(context, OtherAccountForms) ? PerMinute("account|" + ClientAddress.Key(context), limits.AccountPostsPerMinutePerAddress)
+                : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = RejectAsync;
         });
         return services;
@@ -44,76 +54,20 @@ internal static class RateLimitSetup
 
     public static WebApplication UseRateLimits(this WebApplication app)
     {
-        if (app.Services.GetService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is null)
+        if (app.Services.GetService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not null)
         {
-            return app;
+            app.UseMiddleware<EarlyClientRefusal>();
+            app.UseRateLimiter();
         }
 
-        // The partitioners read form fields synchronously: load the form first, asynchronously.
-        app.Use(async (context, next) =>
-        {
-            if ((IsAccountPost(context) || IsTokenRequest(context)) && context.Request.HasFormContentType)
-            {
-                try
-                {
-                    await context.Request.ReadFormAsync(context.RequestAborted);
-                }
-                catch (InvalidDataException)
-                {
-                    // A malformed or oversized form is rejected further on; it is simply not counted by name.
-                }
-            }
-
-            await next(context);
-        });
-        app.UseRateLimiter();
         return app;
     }
 
     private static RateLimitPartition<string> PerMinute(string key, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
 
-    private static bool IsAccountPost(HttpContext context) =>
-        HttpMethods.IsPost(context.Request.Method) && AccountForms.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
-
-    private static bool IsTokenRequest(HttpContext context) =>
-        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/connect/token", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The form if it was read successfully above; never triggers a read.</summary>
-    private static IFormCollection? LoadedForm(HttpContext context) =>
-        context.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form;
-
-    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
-
-    private static string? AccountName(HttpContext context) =>
-        LoadedForm(context) is { } form && form.TryGetValue("Login", out var login) && login.Count == 1 && login[0] is { Length: > 0 and <= 256 } name
-            ? name.ToUpperInvariant()
-            : null;
-
-    private static string TokenClientId(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    return Uri.UnescapeDataString(decoded[..colon]);
-                }
-            }
-            catch (FormatException)
-            {
-                // A malformed header is OpenIddict's to reject; count it under the address.
-            }
-        }
-
-        return LoadedForm(context) is { } form && form.TryGetValue("client_id", out var id) && id.Count == 1
-            ? id[0] ?? Address(context)
-            : Address(context);
-    }
+    private static bool IsOneOf(HttpContext context, string[] paths) =>
+        paths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
@@ -122,16 +76,6 @@ internal static class RateLimitSetup
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";
-        if (IsTokenRequest(context.HttpContext))
-        {
-            await response.WriteAsJsonAsync(new Dictionary<string, string>
-            {
-                ["error"] = "too_many_requests",
-                ["error_description"] = $"Too many token requests from this client. Retry after {seconds} seconds.",
-            }, cancellationToken);
-            return;
-        }
-
         response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync($"Too many attempts. Please wait {seconds} seconds and try again.", cancellationToken);
     }

@@ -12,7 +12,7 @@ namespace IdentityServer.Pages.Account;
 /// The provider verified an email that belongs to an existing account: the person proves that account's
 /// password once, then the provider is linked and they are signed in. Never a silent link.
 /// </summary>
-internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ExternalAccounts accounts) : PageModel
+internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ExternalAccounts accounts, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -50,14 +50,22 @@ internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, Sign
             return Page();
         }
 
+        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user.Id, null);
+        if (!throttle.TryBegin(HttpContext, account, out var refusal))
+        {
+            return refusal;
+        }
+
         var check = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
         if (!check.Succeeded)
         {
+            throttle.Failed(HttpContext, account);
             Message = "That password is not correct, or the account is temporarily locked.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
+        throttle.Succeeded(HttpContext, account);
         if (!await accounts.LinkAsync(user, identity))
         {
             Message = "This provider account is already linked to another account.";

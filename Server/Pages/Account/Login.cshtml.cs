@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginModel(AccountSignInManager signIn, ServerMetrics metrics,
-    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers) : PageModel
+internal sealed class LoginModel(AccountSignInManager signIn, UserManager<ApplicationUser> users, ServerMetrics metrics,
+    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -60,15 +60,26 @@ internal sealed class LoginModel(AccountSignInManager signIn, ServerMetrics metr
             return Page();
         }
 
-        var result = await signIn.PasswordSignInByLoginAsync(Login, Password);
+        var user = await signIn.FindByLoginAsync(Login);
+        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user?.Id, users.NormalizeName(Login));
+        if (!throttle.TryBegin(HttpContext, account, out var refusal))
+        {
+            return refusal;
+        }
+
+        // Unknown, wrong, locked: one answer, one password hash each.
+        var result = await signIn.PasswordSignInUniformAsync(user, Password);
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
         if (result.RequiresTwoFactor)
         {
+            throttle.Succeeded(HttpContext, account);
             return RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl = returnUrl });
         }
 
         if (result.IsNotAllowed)
         {
+            // Counted like a wrong password: otherwise the absence of a 429 would tell the password was right.
+            throttle.Failed(HttpContext, account);
             Message = "Confirm your email address first: open the link in the message we sent you.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
@@ -76,9 +87,11 @@ internal sealed class LoginModel(AccountSignInManager signIn, ServerMetrics metr
 
         if (!result.Succeeded)
         {
+            throttle.Failed(HttpContext, account);
             return Fail();
         }
 
+        throttle.Succeeded(HttpContext, account);
         metrics.SignIn(true);
         return LocalRedirect(returnUrl);
     }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginWith2faModel(SignInManager<ApplicationUser> signIn) : TwoFactorSignInModel(signIn)
+internal sealed class LoginWith2faModel(SignInManager<ApplicationUser> signIn, IdentityServer.RateLimiting.SignInThrottle throttle) : TwoFactorSignInModel(signIn, throttle)
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter the code from your authenticator app.")]

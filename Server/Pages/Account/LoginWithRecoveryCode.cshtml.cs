@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginWithRecoveryCodeModel(SignInManager<ApplicationUser> signIn) : TwoFactorSignInModel(signIn)
+internal sealed class LoginWithRecoveryCodeModel(SignInManager<ApplicationUser> signIn, IdentityServer.RateLimiting.SignInThrottle throttle) : TwoFactorSignInModel(signIn, throttle)
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter one of your recovery codes.")]

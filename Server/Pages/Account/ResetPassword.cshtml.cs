@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, SessionManager sessions) : PageModel
+internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, SessionManager sessions, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     [Required]
@@ -42,16 +42,32 @@ internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, Ses
         }
 
         var user = await users.FindByEmailAsync(Email);
+        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user?.Id, users.NormalizeEmail(Email));
+        if (!throttle.TryBegin(HttpContext, account, out var refusal))
+        {
+            return refusal;
+        }
+
         IdentityResult result;
         try
         {
             result = user is null
-                ? IdentityResult.Failed(new IdentityError { Description = "This reset link is invalid or has expired." })
+                ? IdentityResult.Failed(new IdentityError { Code = "InvalidToken", Description = "This reset link is invalid or has expired." })
                 : await users.ResetPasswordAsync(user, Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(Code)), Password);
         }
         catch (FormatException)
         {
-            result = IdentityResult.Failed(new IdentityError { Description = "This reset link is invalid or has expired." });
+            result = IdentityResult.Failed(new IdentityError { Code = "InvalidToken", Description = "This reset link is invalid or has expired." });
+        }
+
+        // A wrong or stale link is a failed attempt; a rejected new password came with a good link.
+        if (result.Errors.Any(e => e.Code == "InvalidToken"))
+        {
+            throttle.Failed(HttpContext, account);
+        }
+        else
+        {
+            throttle.Succeeded(HttpContext, account);
         }
 
         if (!result.Succeeded)

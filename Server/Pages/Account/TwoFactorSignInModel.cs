@@ -9,7 +9,7 @@ namespace IdentityServer.Pages.Account;
 /// The second step of a sign-in that needs 2FA: only reachable after the password step (Identity's
 /// two-factor cookie), then a code of some kind finishes the sign-in.
 /// </summary>
-internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> signIn) : PageModel
+internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> signIn, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -25,7 +25,7 @@ internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> sign
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
         {
             return RedirectToPage("/Account/Login");
         }
@@ -36,12 +36,20 @@ internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> sign
             return Page();
         }
 
+        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user.Id, null);
+        if (!throttle.TryBegin(HttpContext, account, out var refusal))
+        {
+            return refusal;
+        }
+
         var result = await SignInWithCodeAsync(Code.Replace(" ", "", StringComparison.Ordinal));
         if (result.Succeeded)
         {
+            throttle.Succeeded(HttpContext, account);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
 
+        throttle.Failed(HttpContext, account);
         Message = result.IsLockedOut ? "Too many wrong codes. The account is temporarily locked." : InvalidCodeMessage;
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
