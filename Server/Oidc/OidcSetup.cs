@@ -83,6 +83,8 @@ internal static class OidcSetup
                 server.AddEventHandler(TokenWriteBatch.Flush);
                 server.RemoveEventHandler(ReferenceTokenLookup.Replaced);
                 server.AddEventHandler(ReferenceTokenLookup.Descriptor);
+                server.RemoveEventHandler(FormPostResponse.Replaced);
+                server.AddEventHandler(FormPostResponse.Descriptor);
                 server.AddEventHandler(Telemetry.TokenResponseMetricsHandler.Descriptor);
 
                 // Codes and refresh tokens are read only by this server: ASP.NET Core Data Protection
