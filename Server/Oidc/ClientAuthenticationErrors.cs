@@ -22,6 +22,7 @@ namespace IdentityServer.Oidc;
 internal sealed class ClientAuthenticationErrors<TContext> : IOpenIddictServerHandler<TContext> where TContext : BaseRequestContext
 {
     private const string ErrorPage = "https://documentation.openiddict.com/errors/";
+    private const string PublicClient = "This is a public client: it has no credentials, and this request needs an authenticated client.";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<TContext>()
@@ -38,15 +39,16 @@ internal sealed class ClientAuthenticationErrors<TContext> : IOpenIddictServerHa
         }
 
         var id = response.ErrorUri is { } uri && uri.StartsWith(ErrorPage, StringComparison.Ordinal) ? uri[ErrorPage.Length..] : null;
+        var unidentified = string.IsNullOrEmpty(request.ClientId) && string.IsNullOrEmpty(request.ClientAssertion);
         var noCredentials = string.IsNullOrEmpty(request.ClientSecret) && string.IsNullOrEmpty(request.ClientAssertion);
-        var unauthenticated = noCredentials && string.IsNullOrEmpty(request.ClientId);
         var description = (error, id) switch
         {
-            (Errors.InvalidRequest, "ID2029") when unauthenticated => "The client did not authenticate: send its client_id (and client_secret, for a confidential client).",
+            (Errors.InvalidRequest, "ID2029") when unidentified => "The client did not authenticate: send its client_id (and client_secret, for a confidential client).",
             (Errors.InvalidRequest, "ID2057") => "The client did not authenticate: client_credentials needs the client's client_id and client_secret.",
             (Errors.InvalidRequest, "ID2055") => "The Authorization header does not carry valid HTTP Basic client credentials.",
+            (Errors.UnauthorizedClient, "ID2043") => PublicClient,
             // A client that got this far without credentials is a public one (a confidential one fails earlier, ID2054).
-            (Errors.UnauthorizedClient, "ID2043" or "ID2075") when noCredentials || id == "ID2043" => "This is a public client: it has no credentials, and this request needs an authenticated client.",
+            (Errors.UnauthorizedClient, "ID2075") when noCredentials => PublicClient,
             _ => null,
         };
 
