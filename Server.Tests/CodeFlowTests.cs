@@ -63,6 +63,10 @@ public sealed class CodeFlowTests(ServerFactory server) : IClassFixture<ServerFa
         var newRefresh = (await OAuth.JsonAsync(refreshed)).GetProperty("refresh_token").GetString()!;
         Assert.NotEqual(refreshToken, newRefresh);
 
+        var introspected = await OAuth.IntrospectAsync(browser.Http, accessToken);
+        Assert.True(introspected.GetProperty("active").GetBoolean());
+        Assert.Equal(subject, introspected.GetProperty("sub").GetString());
+
         var revoke = await browser.Http.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["client_id"] = OAuth.Spa, ["token"] = newRefresh, ["token_type_hint"] = "refresh_token",
@@ -76,9 +80,8 @@ public sealed class CodeFlowTests(ServerFactory server) : IClassFixture<ServerFa
         Assert.Equal(HttpStatusCode.BadRequest, afterRevoke.StatusCode);
         Assert.Equal("invalid_grant", (await OAuth.JsonAsync(afterRevoke)).GetProperty("error").GetString());
 
-        var introspected = await OAuth.IntrospectAsync(browser.Http, accessToken);
-        Assert.True(introspected.GetProperty("active").GetBoolean());
-        Assert.Equal(subject, introspected.GetProperty("sub").GetString());
+        // RFC 7009 §2.1: the access tokens of the revoked refresh token's grant go with it.
+        Assert.False((await OAuth.IntrospectAsync(browser.Http, accessToken)).GetProperty("active").GetBoolean());
 
         var endSession = await browser.GetAsync("/connect/endsession?" + string.Join('&',
             "id_token_hint=" + idToken, "post_logout_redirect_uri=" + Uri.EscapeDataString("http://localhost:5173/"), "state=bye"));

@@ -12,7 +12,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests;
 
-/// <summary>Microsoft's OpenID Connect handler, a strict relying party, signs a person in against this server.</summary>
+/// <summary>
+/// Microsoft's OpenID Connect handler, a strict relying party, signs a person in against this server — with its
+/// defaults, so the authorization response comes back by response_mode=form_post.
+/// </summary>
 public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClassFixture<ServerFactory>, IAsyncLifetime
 {
     private WebApplication? app;
@@ -34,7 +37,6 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
                 o.ClientId = OAuth.Web;
                 o.ClientSecret = OAuth.WebSecret;
                 o.ResponseType = "code";
-                o.ResponseMode = "query";
                 o.UsePkce = true;
                 o.Scope.Add("profile");
                 o.Scope.Add("email");
@@ -71,11 +73,35 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
         Assert.Equal("http://localhost/connect/authorize", authorize.GetLeftPart(UriPartial.Path));
         Assert.Contains("code_challenge_method=S256", authorize.Query, StringComparison.Ordinal);
 
+        Assert.Contains("response_mode=form_post", authorize.Query, StringComparison.Ordinal);
         using var idp = server.CreateBrowser();
-        var callback = await OAuth.AuthorizeAsync(idp, OAuth.Query(authorize).ToDictionary(p => p.Key, p => (string?)p.Value));
-        Assert.Equal("http://localhost:5002/signin-oidc", callback.GetLeftPart(UriPartial.Path));
+        var page = await FormPostPageAsync(idp, authorize.PathAndQuery);
 
-        var signedIn = await rp.GetAsync(callback.PathAndQuery);
+        // The page may run scripts from this server only, none inline, and nothing may frame or cache it.
+        var csp = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.True(page.Headers.CacheControl?.NoStore);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var document = await Browser.HtmlAsync(page);
+        var scripts = document.Scripts;
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, s => Assert.True(string.IsNullOrWhiteSpace(s.Text) && s.Source is { Length: > 0 }, "inline script: " + s.OuterHtml));
+        var script = await idp.GetAsync(new Uri(scripts[0].Source!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+
+        // What the browser's auto-submit does: post the form, as it is, to the app's callback.
+        var form = document.Forms.Single();
+        Assert.Equal("post", form.Method, ignoreCase: true);
+        Assert.Equal("http://localhost:5002/signin-oidc", form.Action);
+        var fields = form.Elements.OfType<AngleSharp.Html.Dom.IHtmlInputElement>().Where(i => i.Type == "hidden")
+            .Select(i => KeyValuePair.Create(i.Name!, i.Value)).ToList();
+        Assert.Contains(fields, f => f.Key == "code");
+        Assert.Contains(fields, f => f.Key == "iss" && f.Value == "http://localhost/");
+        var signedIn = await rp.PostAsync("/signin-oidc", new FormUrlEncodedContent(fields));
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
         var secure = await rp.GetAsync(signedIn.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
@@ -84,6 +110,63 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
         Assert.Equal("Alice Example", parts[1]);
         Assert.Equal("alice@example.com", parts[2]);
         Assert.Equal("True", parts[3]);
+    }
+
+    [Fact]
+    public async Task FormPostPageEncodesWhatItEchoes()
+    {
+        using var idp = server.CreateBrowser();
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge, "openid");
+        request["response_mode"] = "form_post";
+        request["state"] = "\"><script>alert(1)</script><b a='&";
+        var page = await FormPostPageAsync(idp, OAuth.AuthorizeUrl(request));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        var state = (await Browser.HtmlAsync(page)).QuerySelector("input[name=state]") as AngleSharp.Html.Dom.IHtmlInputElement;
+        Assert.Equal(request["state"], state?.Value);
+    }
+
+    [Fact]
+    public async Task AnErrorSentByFormPostIsTheSameSafePage()
+    {
+        using var idp = server.CreateBrowser();
+        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge, "openid");
+        request["response_mode"] = "form_post";
+        request["prompt"] = "none";
+        var page = await idp.GetAsync(OAuth.AuthorizeUrl(request));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.DoesNotContain("unsafe-inline", string.Join(";", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        var document = await Browser.HtmlAsync(page);
+        Assert.All(document.Scripts, s => Assert.True(string.IsNullOrWhiteSpace(s.Text)));
+        Assert.Equal("login_required", (document.QuerySelector("input[name=error]") as AngleSharp.Html.Dom.IHtmlInputElement)?.Value);
+    }
+
+    /// <summary>Signs in (and consents) through the server's pages until it answers with the form_post page.</summary>
+    private static async Task<HttpResponseMessage> FormPostPageAsync(Browser idp, string authorizeUrl)
+    {
+        var response = await idp.GetAsync(authorizeUrl);
+        for (var step = 0; step < 8; step++)
+        {
+            if (response.StatusCode == HttpStatusCode.Redirect)
+            {
+                var location = response.Headers.Location!;
+                response = await idp.GetAsync(location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var document = await Browser.HtmlAsync(response);
+            if (document.QuerySelector("form[data-form-post]") is not null)
+            {
+                return response;
+            }
+
+            response = response.RequestMessage!.RequestUri!.AbsolutePath.StartsWith("/Account/Login", StringComparison.OrdinalIgnoreCase)
+                ? await idp.SubmitFormAsync(response, new Dictionary<string, string> { ["Login"] = "alice", ["Password"] = ServerFactory.AlicePassword })
+                : await idp.SubmitFormAsync(response, button: ("consent", "accept"));
+        }
+
+        throw new InvalidOperationException("The authorization flow did not end on a form_post page.");
     }
 
     /// <summary>Keeps cookies for the relying party, like a browser would, without following redirects.</summary>

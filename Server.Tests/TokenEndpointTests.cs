@@ -131,15 +131,15 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     {
         using var http = server.CreateClient();
         var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Spa, "any-secret-at-all"));
-        await AssertError(response, HttpStatusCode.BadRequest, "unauthorized_client");
+        await AssertError(response, HttpStatusCode.Unauthorized, "invalid_client");
     }
 
     [Fact]
-    public async Task ClientCredentialsWithoutASecretIsInvalidRequest()
+    public async Task ClientCredentialsWithoutASecretIsInvalidClient()
     {
         using var http = server.CreateClient();
         var response = await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = OAuth.Spa });
-        await AssertError(response, HttpStatusCode.BadRequest, "invalid_request");
+        await AssertError(response, HttpStatusCode.Unauthorized, "invalid_client");
     }
 
     [Theory]

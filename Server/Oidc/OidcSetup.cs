@@ -86,6 +86,16 @@ internal static class OidcSetup
                 server.AddEventHandler(TokenWriteBatch.Flush);
                 server.RemoveEventHandler(ReferenceTokenLookup.Replaced);
                 server.AddEventHandler(ReferenceTokenLookup.Descriptor);
+                server.RemoveEventHandler(FormPostResponse.Replaced);
+                server.AddEventHandler(FormPostResponse.Descriptor);
+                server.AddEventHandler(RefreshTokenRevocation.Descriptor);
+                server.AddEventHandler(MachineScopePolicy.Descriptor);
+                server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor);
+                server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
+                server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);
+
+                // OpenIddict marks token and revocation answers no-store, not introspection's, which describe a token.
+                server.AddEventHandler(OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandlers.AttachCacheControlHeader<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
                 server.AddEventHandler(Telemetry.TokenResponseMetricsHandler.Descriptor);
 
                 // Codes and refresh tokens are read only by this server: ASP.NET Core Data Protection
