@@ -33,7 +33,9 @@ public sealed class RevocationEndpointTests(ServerFactory server) : IClassFixtur
             ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Spa, ["refresh_token"] = first.GetProperty("refresh_token").GetString()!,
         }));
         var accessTokens = new[] { first.GetProperty("access_token").GetString()!, refreshed.GetProperty("access_token").GetString()! };
-        var other = await OAuth.SignInSpaAsync(browser);
+        // Another browser's sign-in (within one browser session the app's sign-ins share one grant).
+        using var otherBrowser = server.CreateBrowser();
+        var other = await OAuth.SignInSpaAsync(otherBrowser);
         foreach (var token in accessTokens)
         {
             Assert.True((await OAuth.IntrospectAsync(browser.Http, token)).GetProperty("active").GetBoolean());
