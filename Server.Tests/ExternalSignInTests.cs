@@ -248,6 +248,68 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         Assert.Equal(main.ClientOptions.BaseAddress.AbsoluteUri, claims["iss"].GetString());
     }
 
+    [Fact]
+    public async Task ExternalSignInStillAsksForTheSecondFactor()
+    {
+        using (var first = new Journey())
+        {
+            await SignInThroughUpstreamAsync(first, "uma", "juniper falcon harbour 19");
+        }
+
+        string key;
+        await using (var scope = main.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var local = (await users.FindByIdAsync((await LocalUserForAsync("uma"))!.Id))!;
+            await users.ResetAuthenticatorKeyAsync(local);
+            key = (await users.GetAuthenticatorKeyAsync(local))!;
+            await users.SetTwoFactorEnabledAsync(local, true);
+        }
+
+        using var journey = new Journey();
+        var page = await SignInThroughUpstreamAsync(journey, "uma", "juniper falcon harbour 19");
+        Assert.Equal("/Account/LoginWith2fa", journey.Current.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.Http.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Manage"))).StatusCode);
+
+        var done = await journey.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await journey.Http.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Manage"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ALockedAccountCannotSignInThroughAProvider()
+    {
+        using (var first = new Journey())
+        {
+            await SignInThroughUpstreamAsync(first, "uma", "juniper falcon harbour 19");
+        }
+
+        await using (var scope = main.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByIdAsync((await LocalUserForAsync("uma"))!.Id))!, DateTimeOffset.MaxValue);
+        }
+
+        using var journey = new Journey();
+        var page = await SignInThroughUpstreamAsync(journey, "uma", "juniper falcon harbour 19");
+        Assert.Equal("/Account/ExternalError", journey.Current.AbsolutePath);
+        Assert.Contains("locked", (await Browser.HtmlAsync(page)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.Http.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Manage"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheErrorPageShowsNoTextFromTheAddress()
+    {
+        using var journey = new Journey();
+        const string Planted = "your account is suspended, call 555-0100 to restore it";
+        var page = await journey.GetAsync(new Uri(main.ClientOptions.BaseAddress,
+            "/Account/ExternalError?provider=" + Uri.EscapeDataString("Evil Corp") + "&reason=" + Uri.EscapeDataString(Planted)));
+        var text = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.DoesNotContain("555-0100", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Evil Corp", text, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
