@@ -8,7 +8,10 @@ internal static class PagesSetup
         {
             o.Conventions.ConfigureFilter(new SecurityHeaders());
             o.Conventions.AuthorizeFolder("/Account/Manage");
-        });
+        })
+        // No client-side validation script is served; without this the validation summary renders an
+        // inline style attribute that the Content-Security-Policy (rightly) blocks.
+        .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         return services;
     }
 }
