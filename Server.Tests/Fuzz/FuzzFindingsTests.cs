@@ -44,4 +44,14 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
             Assert.Equal("invalid_request", (await OAuth.JsonAsync(response)).GetProperty("error").GetString());
         }
     }
+
+    [Fact]
+    public async Task AFieldNameWithAnUnclosedBracketIsJustAnUnknownField()
+    {
+        using var browser = server.CreateBrowser();
+        var posted = await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "nobody@example.com", ["x[y"] = "1" });
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/Account/Login?x[y=1")).StatusCode);
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
 namespace IdentityServer.Pages;
 
 internal static class PagesSetup
@@ -8,6 +10,12 @@ internal static class PagesSetup
         {
             o.Conventions.ConfigureFilter(new SecurityHeaders());
             o.Conventions.AuthorizeFolder("/Account/Manage");
+        }).AddMvcOptions(o =>
+        {
+            // jQuery's "a[b]" key syntax is never posted here, and its parser throws on a key with an
+            // unclosed bracket ("x[y"): any such field turned a form or query into a 500 (fuzz test).
+            o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            o.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
         return services;
     }
