@@ -54,4 +54,19 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/Account/Login?x[y=1")).StatusCode);
     }
+
+    [Fact]
+    public async Task APostToAPageWithoutAPostHandlerIsA405()
+    {
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+
+        // The Index page has no form: its antiforgery token comes from another page of the same session.
+        var token = (await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword")))
+            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var posted = await browser.PostFormAsync("/Account/Manage/Index", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
+        Assert.Contains("GET", posted.Content.Headers.Allow);
+    }
 }

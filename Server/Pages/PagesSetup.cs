@@ -9,6 +9,7 @@ internal static class PagesSetup
         services.AddRazorPages(o =>
         {
             o.Conventions.ConfigureFilter(new SecurityHeaders());
+            o.Conventions.ConfigureFilter(new UnhandledMethods());
             o.Conventions.AuthorizeFolder("/Account/Manage");
         }).AddMvcOptions(o =>
         {
