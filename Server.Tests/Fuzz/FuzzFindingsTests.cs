@@ -69,4 +69,23 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
         Assert.Contains("GET", posted.Content.Headers.Allow);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    public async Task AProviderCallbackPostedWithoutAFormShowsTheErrorPage(string? contentType)
+    {
+        await using var github = new FuzzServer();
+        using var client = github.CreateDefaultClient();
+        var content = new ByteArrayContent("state=x"u8.ToArray());
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        var response = await client.PostAsync("/callback/login/github", content);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/ExternalError?provider=github", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
 }
