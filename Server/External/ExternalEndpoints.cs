@@ -30,6 +30,13 @@ internal static class ExternalEndpoints
             return Results.NotFound();
         }
 
+        // OpenIddict refused to extract the request (a POST whose body is not a form): authenticating it
+        // anyway throws a NullReferenceException inside OpenIddict's client (found by the fuzz test).
+        if (context.GetOpenIddictClientRequest() is null)
+        {
+            return Error(provider, context.GetOpenIddictClientResponse()?.Error ?? "the sign-in could not be completed");
+        }
+
         var result = await context.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
         var identity = result.Succeeded ? ExternalIdentity.From(result.Principal) : null;
         if (identity is null)

@@ -43,6 +43,7 @@ internal static class HostingSetup
         }
 
         app.UseMiddleware<DatabaseUnavailable>();
+        app.UseMiddleware<MalformedForms>();
         app.UseStaticFiles();
         app.UseRateLimits();
         app.UseRouting();

@@ -1,0 +1,132 @@
+using System.Net;
+using IdentityServer.Data;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Tests.Fuzz;
+
+/// <summary>
+/// Who a fuzzed request comes from: nobody, alice signed in (through the real login page, once, and again
+/// whenever a random request signed her out), or tess halfway through a sign-in that waits for her second
+/// factor. Random posts may also lock either account: <see cref="RepairAsync"/> unlocks them in the store.
+/// Tokens issued to alice and to the machine client are handed to the generator as plausible values.
+/// </summary>
+internal sealed class FuzzCallers(FuzzServer server)
+{
+    public const string TessPassword = "quartz meadow lantern 73";
+    private static readonly Uri Root = new("http://localhost/");
+
+    public FuzzCaller Anonymous { get; private set; } = new("anonymous", "", "");
+
+    public FuzzCaller Alice { get; private set; } = new("alice", "", "");
+
+    public FuzzCaller Tess { get; private set; } = new("tess (2fa pending)", "", "");
+
+    public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
+
+    public async Task SetUpAsync()
+    {
+        using (var scope = server.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var tess = new ApplicationUser { UserName = "tess", Email = "tess@example.com", EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(tess, TessPassword)).Succeeded);
+            await users.ResetAuthenticatorKeyAsync(tess);
+            await users.SetTwoFactorEnabledAsync(tess, true);
+        }
+
+        Anonymous = await PageCallerAsync("anonymous", "/Account/Login", null);
+        await SignInAliceAsync();
+        await SignInTessAsync();
+
+        using var browser = server.CreateBrowser();
+        var spa = await OAuth.SignInSpaAsync(browser);
+        Tokens["access_token"] = spa.GetProperty("access_token").GetString()!;
+        Tokens["refresh_token"] = spa.GetProperty("refresh_token").GetString()!;
+        Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
+        var machine = await OAuth.TokenAsync(browser.Http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, OAuth.MachineSecret));
+        Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Puts back what random requests may have undone: unlocks both accounts, signs in again if signed out.</summary>
+    public async Task RepairAsync()
+    {
+        using (var scope = server.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            foreach (var name in new[] { "alice", "tess" })
+            {
+                var user = await users.FindByNameAsync(name) ?? throw new InvalidOperationException($"The fuzzer deleted {name}: that is a finding in itself.");
+                if (user.AccessFailedCount > 0 || user.LockoutEnd is not null)
+                {
+                    await users.SetLockoutEndDateAsync(user, null);
+                    await users.ResetAccessFailedCountAsync(user);
+                }
+            }
+        }
+
+        if (!await AnswersOkAsync("/Account/Manage/Index", Alice))
+        {
+            await SignInAliceAsync();
+        }
+
+        if (!await AnswersOkAsync("/Account/LoginWith2fa", Tess))
+        {
+            await SignInTessAsync();
+        }
+    }
+
+    private async Task SignInAliceAsync()
+    {
+        var (browser, cookies) = NewBrowser();
+        using (browser)
+        {
+            var signedIn = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            Alice = await PageCallerAsync("alice", "/Account/Manage/ChangePassword", (browser, cookies));
+        }
+    }
+
+    private async Task SignInTessAsync()
+    {
+        var (browser, cookies) = NewBrowser();
+        using (browser)
+        {
+            var password = await People.SignInAsync(browser, "tess", TessPassword, "/");
+            Assert.StartsWith("/Account/LoginWith2fa", password.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            Tess = await PageCallerAsync(Tess.Name, "/Account/LoginWith2fa", (browser, cookies));
+        }
+    }
+
+    /// <summary>Opens a page with a form and keeps the cookies and the antiforgery token it hands out.</summary>
+    private async Task<FuzzCaller> PageCallerAsync(string name, string path, (Browser Browser, CookieContainer Cookies)? signedIn)
+    {
+        var (browser, cookies) = signedIn ?? NewBrowser();
+        var page = await browser.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = (await Browser.HtmlAsync(page)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var caller = new FuzzCaller(name, cookies.GetCookieHeader(Root), token);
+        if (signedIn is null)
+        {
+            browser.Dispose();
+        }
+
+        return caller;
+    }
+
+    private async Task<bool> AnswersOkAsync(string path, FuzzCaller caller)
+    {
+        using var client = server.CreateDefaultClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", caller.Cookies);
+        return (await client.SendAsync(request)).StatusCode == HttpStatusCode.OK;
+    }
+
+    private (Browser Browser, CookieContainer Cookies) NewBrowser()
+    {
+        var cookies = new CookieContainer();
+        return (new Browser(server.CreateDefaultClient(Root, new CookieContainerHandler(cookies))), cookies);
+    }
+}

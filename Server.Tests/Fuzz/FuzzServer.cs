@@ -1,0 +1,38 @@
+using System.Globalization;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Tests.Fuzz;
+
+/// <summary>
+/// The real server for one group of fuzzed endpoints: errors logged with an exception are captured, the
+/// console logger is off (tens of thousands of requests), a GitHub provider is configured so the external
+/// sign-in callback and challenge run (GitHub's endpoints are static: nothing is fetched), and rate limits
+/// stay on — their partitioners parse the same hostile input — but far above what the fuzzer sends, so a
+/// 429 never hides what the endpoint would have done. The fuzzer counts 429s and fails on any.
+/// </summary>
+internal sealed class FuzzServer : ServerFactory
+{
+    public FuzzServer()
+    {
+        var unlimited = 1_000_000_000.ToString(CultureInfo.InvariantCulture);
+        Settings["IdentityServer:RateLimits:AccountPostsPerMinutePerAddress"] = unlimited;
+        Settings["IdentityServer:RateLimits:SignInsPerMinutePerAccount"] = unlimited;
+        Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
+        Settings["IdentityServer:External:GitHub:ClientId"] = "fuzz-github-client";
+        Settings["IdentityServer:External:GitHub:ClientSecret"] = "fuzz-github-secret";
+    }
+
+    public CapturedErrors Errors { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Errors);
+        });
+    }
+}

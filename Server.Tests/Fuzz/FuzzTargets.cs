@@ -1,0 +1,70 @@
+namespace IdentityServer.Tests.Fuzz;
+
+/// <summary>
+/// Every protocol endpoint and every page the fuzzer sends requests to — the one list. A page added under
+/// Server/Pages must be added here too (<c>FuzzTests.EveryPageUnderServerPagesIsFuzzed</c> fails until it is).
+/// </summary>
+internal static class FuzzTargets
+{
+    public const string Protocol = "protocol";
+    public const string Account = "account";
+    public const string Manage = "manage";
+
+    private static readonly string[] Get = ["GET"];
+    private static readonly string[] Post = ["POST"];
+    private static readonly string[] GetPost = ["GET", "POST"];
+
+    private static readonly string[] AuthorizeFields =
+    [
+        "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge",
+        "code_challenge_method", "prompt", "max_age", "login_hint", "id_token_hint", "ui_locales", "acr_values", "claims",
+        "request", "request_uri", "resource", "audience", "display", "consent", "reauth", "__RequestVerificationToken",
+    ];
+
+    private static readonly string[] ClientFields = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
+
+    public static readonly IReadOnlyList<FuzzTarget> All =
+    [
+        new(Protocol, "/connect/authorize", GetPost, AuthorizeFields),
+        new(Protocol, "/connect/token", Post, [.. ClientFields, "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "resource", "audience", "username", "password", "requested_token_type", "subject_token"]),
+        new(Protocol, "/connect/userinfo", GetPost, ["access_token"]),
+        new(Protocol, "/connect/introspect", Post, [.. ClientFields, "token", "token_type_hint"]),
+        new(Protocol, "/connect/revoke", Post, [.. ClientFields, "token", "token_type_hint"]),
+        new(Protocol, "/connect/endsession", GetPost, ["id_token_hint", "post_logout_redirect_uri", "state", "client_id", "logout_hint", "ui_locales", "confirm", "__RequestVerificationToken"]),
+        new(Protocol, "/.well-known/openid-configuration", Get, []),
+        new(Protocol, "/.well-known/jwks", Get, []),
+        new(Protocol, "/health/live", Get, []),
+        new(Protocol, "/health/ready", Get, []),
+        new(Protocol, "/callback/login/{provider}", GetPost, ["state", "code", "error", "error_description", "error_uri", "iss", "scope", "id_token"]),
+
+        new(Account, "/Account/Login", GetPost, ["Login", "Password", "ReturnUrl", "LoginHint", "__RequestVerificationToken"]),
+        new(Account, "/Account/LoginWith2fa", GetPost, ["Code", "ReturnUrl", "RememberMachine", "__RequestVerificationToken"]),
+        new(Account, "/Account/LoginWithRecoveryCode", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"]),
+        new(Account, "/Account/Register", GetPost, ["UserName", "Email", "Password", "ReturnUrl", "__RequestVerificationToken"]),
+        new(Account, "/Account/ForgotPassword", GetPost, ["Email", "__RequestVerificationToken"]),
+        new(Account, "/Account/ResetPassword", GetPost, ["Email", "Code", "Password", "__RequestVerificationToken"]),
+        new(Account, "/Account/ConfirmEmail", GetPost, ["userId", "code", "email"]),
+        new(Account, "/Account/ExternalLink", GetPost, ["Password", "ReturnUrl", "__RequestVerificationToken"]),
+        new(Account, "/Account/ExternalError", GetPost, ["provider", "reason"]),
+        new(Account, "/Account/External", GetPost, ["provider", "returnUrl", "link", "__RequestVerificationToken"]),
+        new(Account, "/Account/Logout", GetPost, ["__RequestVerificationToken"]),
+        new(Account, "/Error", GetPost, []),
+        new(Account, "/Index", GetPost, []),
+
+        new(Manage, "/Account/Manage/Index", GetPost, ["__RequestVerificationToken"]),
+        new(Manage, "/Account/Manage/Apps", GetPost, ["clientId", "__RequestVerificationToken"], ["Revoke"]),
+        new(Manage, "/Account/Manage/ChangeEmail", GetPost, ["NewEmail", "__RequestVerificationToken"]),
+        new(Manage, "/Account/Manage/ChangePassword", GetPost, ["CurrentPassword", "NewPassword", "__RequestVerificationToken"]),
+        new(Manage, "/Account/Manage/Delete", GetPost, ["Password", "__RequestVerificationToken"]),
+        new(Manage, "/Account/Manage/Logins", GetPost, ["linked", "provider", "key", "__RequestVerificationToken"], ["Unlink"]),
+        new(Manage, "/Account/Manage/Sessions", GetPost, ["id", "__RequestVerificationToken"], ["End", "EndOthers"]),
+        new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
+    ];
+
+    /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>
+    public static readonly string[] CommonNames =
+    [
+        "client_id", "client_secret", "redirect_uri", "scope", "state", "grant_type", "code", "token", "access_token", "id_token_hint",
+        "ReturnUrl", "returnUrl", "handler", "__RequestVerificationToken", "Login", "Password", "Email", "Code", "provider", "error",
+    ];
+}

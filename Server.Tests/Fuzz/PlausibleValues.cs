@@ -1,0 +1,52 @@
+using IdentityServer.Tests.Infrastructure;
+
+namespace IdentityServer.Tests.Fuzz;
+
+/// <summary>
+/// Values a field could really hold — registered clients and redirect URIs, a valid PKCE pair, alice's live
+/// tokens — so a share of the requests gets past the first check and reaches the code behind it.
+/// Never alice's or tess's password: a random request must not be able to change or delete them.
+/// </summary>
+internal sealed class PlausibleValues(FuzzCallers callers)
+{
+    private static readonly (string Verifier, string Challenge) Pkce = OAuth.Pkce();
+    private static readonly string[] None = [];
+
+    public IReadOnlyList<string> For(string name) => name.ToUpperInvariant() switch
+    {
+        "CLIENT_ID" or "CLIENTID" => [OAuth.Spa, OAuth.Web, OAuth.Machine, OAuth.Api, "unknown-client"],
+        "CLIENT_SECRET" => [OAuth.WebSecret, OAuth.MachineSecret, OAuth.ApiSecret, "wrong-secret"],
+        "CLIENT_ASSERTION_TYPE" => ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+        "CLIENT_ASSERTION" => [callers.Tokens["id_token"]],
+        "REDIRECT_URI" => [OAuth.SpaRedirect, OAuth.WebRedirect, OAuth.SpaRedirect + "/../x", "http://evil.example/callback"],
+        "POST_LOGOUT_REDIRECT_URI" => ["http://localhost:5173/", "http://localhost:5002/signout-callback-oidc", "http://evil.example/"],
+        "RESPONSE_TYPE" => ["code", "code id_token", "token", "id_token", "none"],
+        "RESPONSE_MODE" => ["query", "fragment", "form_post", "web_message"],
+        "SCOPE" => ["openid", "openid profile email roles offline_access api", "api", "openid offline_access", "profile"],
+        "CODE_CHALLENGE" => [Pkce.Challenge],
+        "CODE_CHALLENGE_METHOD" => ["S256", "plain"],
+        "CODE_VERIFIER" => [Pkce.Verifier],
+        "PROMPT" => ["none", "login", "consent", "select_account", "create", "login consent", "none login"],
+        "MAX_AGE" => ["0", "1", "3600", "1000000000000", "-1"],
+        "GRANT_TYPE" => ["authorization_code", "refresh_token", "client_credentials", "password", "implicit",
+            "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange"],
+        "TOKEN" or "ACCESS_TOKEN" or "REFRESH_TOKEN" or "ID_TOKEN_HINT" or "ID_TOKEN" or "SUBJECT_TOKEN" or "REQUEST" => [.. callers.Tokens.Values],
+        "TOKEN_TYPE_HINT" or "REQUESTED_TOKEN_TYPE" => ["access_token", "refresh_token", "id_token", "authorization_code"],
+        "RESOURCE" or "AUDIENCE" => [OAuth.Api, "http://localhost/"],
+        "STATE" or "NONCE" => ["xyz", "st-0"],
+        "LOGIN" or "LOGINHINT" or "LOGIN_HINT" or "LOGOUT_HINT" or "USERNAME" => ["alice", "alice@example.com", "tess", "TESS@EXAMPLE.COM", "nobody@example.com"],
+        "PASSWORD" or "CURRENTPASSWORD" or "NEWPASSWORD" => ["wrong password but long", "short", "correct horse battery stapl", "password1234"],
+        "EMAIL" or "NEWEMAIL" => ["alice@example.com", "tess@example.com", "new@example.com", "ALICE@EXAMPLE.COM"],
+        "RETURNURL" => ["/", "/Account/Manage", "//evil.example", "http://evil.example/", "/\\evil.example", "~/x",
+            "/connect/authorize?client_id=spa&response_type=code"],
+        "PROVIDER" => ["github", "google", "upstream"],
+        "CONSENT" => ["accept", "deny"],
+        "CONFIRM" or "LINK" or "REMEMBERMACHINE" => ["true", "false", "1", "on"],
+        "LINKED" => ["github"],
+        "CODE" => ["123456", "000000", "abcd-efgh", "12345678"],
+        "ERROR" => ["access_denied", "server_error", "invalid_request"],
+        "ISS" => ["https://github.com/"],
+        "__REQUESTVERIFICATIONTOKEN" => [callers.Anonymous.AntiforgeryToken, callers.Alice.AntiforgeryToken, callers.Tess.AntiforgeryToken],
+        _ => None,
+    };
+}
