@@ -70,9 +70,13 @@ internal sealed class FuzzInput(Random random)
     }
 
     /// <summary>Bytes for a URL component: escaped as a browser would, every byte escaped, or raw with broken escapes.</summary>
-    public string UrlComponent(byte[] value)
+    public string UrlComponent(byte[] value) => UrlComponent(value, random.Next(5));
+
+    /// <summary>Bytes escaped the standard way (RFC 3986 unreserved characters left as they are).</summary>
+    public string Escaped(byte[] value) => UrlComponent(value, 0);
+
+    private string UrlComponent(byte[] value, int mode)
     {
-        var mode = random.Next(5);
         var text = new StringBuilder(value.Length * 3);
         foreach (var b in value)
         {
@@ -83,7 +87,7 @@ internal sealed class FuzzInput(Random random)
                 0 => unreserved,
                 1 => false,
                 2 => printable,
-                3 => unreserved || (b == ' ' ? false : printable && Chance(0.5)),
+                3 => unreserved || (b != ' ' && printable && Chance(0.5)),
                 _ => printable && Chance(0.8),
             };
             if (mode == 3 && b == ' ')

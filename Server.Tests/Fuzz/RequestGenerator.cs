@@ -1,12 +1,13 @@
 using System.Text;
-using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Fuzz;
 
 /// <summary>
 /// Draws one request for an endpoint: method, caller (session or none, antiforgery token or not), client
 /// credentials or none, parameters with names and values from <see cref="FuzzInput"/>, spread over the query
-/// and a body of some type.
+/// and a body of some type. Two in five are well-formed — the endpoint's own fields, mostly plausible
+/// values, standard encoding, the right content type and token — so the code behind the first checks
+/// (consent, code issuance, sign-in, token exchange) is reached too; the rest are chaos.
 /// </summary>
 internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
 {
@@ -18,8 +19,48 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
 
     private readonly PlausibleValues plausible = new(callers);
     private readonly FuzzBodies bodies = new(input);
+    private readonly FuzzHeaders headers = new(input, callers);
 
-    public FuzzRequest Next(FuzzTarget target)
+    public FuzzRequest Next(FuzzTarget target) => input.Chance(0.4) ? WellFormed(target) : Chaotic(target);
+
+    private FuzzRequest WellFormed(FuzzTarget target)
+    {
+        var method = input.Pick(target.Methods);
+        var caller = Caller(target);
+        var template = Templates.For(target, callers, input);
+        List<(byte[] Name, byte[] Value)> parameters = template is { } valid
+            ? [.. valid.Fields.Select(f => (FuzzInput.Utf8(f.Key), FuzzInput.Utf8(f.Value)))]
+            : [.. target.Fields.Where(f => f != "__RequestVerificationToken" && input.Chance(0.6)).Select(f => (FuzzInput.Utf8(f), Plausible(f)))];
+        switch (input.Next(parameters.Count == 0 ? 2 : 5))
+        {
+            case 0:
+                break;
+            case 1:
+                parameters.Add((input.Name(target.Fields), input.Value([])));
+                break;
+            case 2:
+                parameters.RemoveAt(input.Next(parameters.Count));
+                break;
+            default:
+                var at = input.Next(parameters.Count);
+                parameters[at] = (parameters[at].Name, input.Chance(0.5) ? Plausible(Encoding.UTF8.GetString(parameters[at].Name)) : input.Value([]));
+                break;
+        }
+
+        if (caller.AntiforgeryToken.Length > 0 && input.Chance(0.9))
+        {
+            parameters.Add(("__RequestVerificationToken"u8.ToArray(), FuzzInput.Utf8(caller.AntiforgeryToken)));
+        }
+
+        var query = target.Handlers is { } handlers && input.Chance(0.9) ? "?handler=" + input.Pick(handlers) : "";
+        var encoded = string.Join('&', parameters.Select(p => input.Escaped(p.Name) + "=" + input.Escaped(p.Value)));
+        var post = method == "POST";
+        query += encoded.Length == 0 || post ? "" : (query.Length == 0 ? "?" : "&") + encoded;
+        return new FuzzRequest(method, Path(target) + query, caller.Name + ", well-formed", headers.For(target, caller, template is { } t ? t.Authorization : null),
+            post ? Encoding.ASCII.GetBytes(encoded) : null, post ? "application/x-www-form-urlencoded" : null);
+    }
+
+    private FuzzRequest Chaotic(FuzzTarget target)
     {
         var method = input.Chance(0.04) ? input.Pick(OtherMethods) : input.Pick(target.Methods);
         var caller = Caller(target);
@@ -45,8 +86,11 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         }
 
         var (body, contentType) = hasBody ? bodies.Write(Shuffled(form)) : (null, null);
-        return new FuzzRequest(method, Path(target) + Query(query), caller.Name, Headers(target, caller), body, contentType);
+        return new FuzzRequest(method, Path(target) + Query(query), caller.Name, headers.For(target, caller), body, contentType);
     }
+
+    private byte[] Plausible(string field) =>
+        plausible.For(field) is { Count: > 0 } values && input.Chance(0.85) ? FuzzInput.Utf8(input.Pick(values)) : input.Value(plausible.For(field));
 
     private FuzzCaller Caller(FuzzTarget target)
     {
@@ -91,8 +135,8 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         {
             < 7 => "github",
             7 => input.Pick(["google", "upstream", "GitHub", ""]),
-            // Without NUL: Kestrel answers a path with %00 in it 400 itself; the TestServer client throws instead.
-            _ => input.UrlComponent([.. input.Value([]).Where(b => b != 0)]),
+            // Escaped, and without NUL: Kestrel answers a path with %00 in it 400 itself; the TestServer client throws instead.
+            _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
         }, StringComparison.Ordinal);
         return input.Next(100) switch
         {
@@ -117,72 +161,5 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         }
 
         return query.Length == 0 && input.Chance(0.05) ? "?" : query.ToString();
-    }
-
-    private List<KeyValuePair<string, string>> Headers(FuzzTarget target, FuzzCaller caller)
-    {
-        var headers = new List<KeyValuePair<string, string>>();
-        var cookies = caller.Cookies;
-        if (input.Chance(0.05))
-        {
-            var name = input.Pick(["idsrv.session", "idsrv.af", "idsrv.2fa", ".AspNetCore.Antiforgery.x", "a"]);
-            cookies = (cookies.Length > 0 && input.Chance(0.5) ? cookies + "; " : "") + name + "=" + input.UrlComponent(input.Value([]));
-        }
-
-        if (cookies.Length > 0)
-        {
-            headers.Add(KeyValuePair.Create("Cookie", cookies));
-        }
-
-        if (Authorization(target) is { } authorization)
-        {
-            headers.Add(KeyValuePair.Create("Authorization", authorization));
-        }
-
-        if (caller.AntiforgeryToken.Length > 0 && input.Chance(0.05))
-        {
-            headers.Add(KeyValuePair.Create("RequestVerificationToken", caller.AntiforgeryToken));
-        }
-
-        if (input.Chance(0.03))
-        {
-            headers.Add(input.Pick([
-                KeyValuePair.Create("Host", "evil.example"), KeyValuePair.Create("Host", "localhost:1"), KeyValuePair.Create("X-Forwarded-For", "1.2.3.4, ::1"),
-                KeyValuePair.Create("X-Forwarded-Host", "evil.example"), KeyValuePair.Create("X-Forwarded-Proto", "https"),
-                KeyValuePair.Create("Accept", "application/json;q=2, */*"), KeyValuePair.Create("Accept-Language", "xx-XX;q=nan"),
-                KeyValuePair.Create("Origin", "http://evil.example"), KeyValuePair.Create("Content-Encoding", "gzip"),
-            ]));
-        }
-
-        return headers;
-    }
-
-    /// <summary>A registered client's Basic credentials, a wrong secret, garbage, or a bearer token.</summary>
-    private string? Authorization(FuzzTarget target)
-    {
-        var roll = input.Next(100);
-        if (target.Group != FuzzTargets.Protocol)
-        {
-            roll = roll < 85 ? 100 : roll;
-        }
-
-        string Basic(string id, string secret) => OAuth.BasicAuth(id, secret).ToString();
-        return roll switch
-        {
-            < 12 => Basic(OAuth.Web, OAuth.WebSecret),
-            < 20 => Basic(OAuth.Machine, OAuth.MachineSecret),
-            < 28 => Basic(OAuth.Api, OAuth.ApiSecret),
-            < 33 => Basic(input.Pick([OAuth.Web, OAuth.Machine, OAuth.Spa, "nobody"]), "wrong-secret"),
-            < 43 => input.Next(5) switch
-            {
-                0 => "Basic " + Convert.ToBase64String(input.Value([OAuth.Web + ":" + OAuth.WebSecret, "%zz:%C0", ":", "a:"])),
-                1 => "Basic " + input.UrlComponent(input.Value([])),
-                2 => input.Pick(["Basic", "Basic ", "Basic =", "Basic ====", "basic d2ViOg==", "Basic Og==", "Basic " + new string('A', 12000)]),
-                3 => Basic(Encoding.UTF8.GetString(input.Value([OAuth.Web])), Encoding.UTF8.GetString(input.Value([OAuth.WebSecret]))),
-                _ => input.UrlComponent(input.Value(["Basic", "Bearer", "Digest", "Negotiate"])) + " " + input.UrlComponent(input.Value([])),
-            },
-            < 60 => "Bearer " + (input.Chance(0.7) ? input.Pick(callers.Tokens.Values.ToList()) : input.UrlComponent(input.Value([.. callers.Tokens.Values]))),
-            _ => null,
-        };
     }
 }
