@@ -18,8 +18,14 @@ internal sealed class FuzzServer : ServerFactory
     {
         var unlimited = 1_000_000_000.ToString(CultureInfo.InvariantCulture);
         Settings["IdentityServer:RateLimits:AccountPostsPerMinutePerAddress"] = unlimited;
-        Settings["IdentityServer:RateLimits:SignInsPerMinutePerAccount"] = unlimited;
+        Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
+        foreach (var failures in (string[])["FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
+            "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress"])
+        {
+            Settings["IdentityServer:RateLimits:" + failures] = unlimited;
+        }
+
         Settings["IdentityServer:External:GitHub:ClientId"] = "fuzz-github-client";
         Settings["IdentityServer:External:GitHub:ClientSecret"] = "fuzz-github-secret";
     }

@@ -25,6 +25,7 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
     [BindProperty]
     [Required(ErrorMessage = "Enter your email address.")]
     [EmailAddress(ErrorMessage = "That is not an email address.")]
+    [DeliverableEmail]
     [StringLength(254)]
     public string Email { get; set; } = "";
 

@@ -15,6 +15,7 @@ internal sealed class ChangeEmailModel(UserManager<ApplicationUser> users, Accou
     [BindProperty]
     [Required(ErrorMessage = "Enter the new email address.")]
     [EmailAddress(ErrorMessage = "That is not an email address.")]
+    [DeliverableEmail]
     [StringLength(254)]
     [Display(Name = "New email")]
     public string NewEmail { get; set; } = "";
