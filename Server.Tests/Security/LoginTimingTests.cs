@@ -10,7 +10,10 @@ namespace IdentityServer.Tests.Security;
 /// <summary>
 /// Unknown user, wrong password, locked account and unconfirmed account answer alike: same status, same
 /// message, and (with the real password hashing) the same time within noise, over 20 interleaved samples each.
+/// The tolerance (half the median) is far below what skipping the hash would save (all of it); the class runs
+/// alone so other tests do not add noise.
 /// </summary>
+[Collection(LoginTimingCollection.Name)]
 public sealed class LoginTimingTests
 {
     private const string Password = "lantern violet harbor 64";
@@ -71,7 +74,7 @@ public sealed class LoginTimingTests
         Assert.True(reference > 5, $"The real password hash should cost milliseconds; the median was {reference:F1} ms.");
         foreach (var (name, median) in medians)
         {
-            Assert.True(Math.Abs(median - reference) <= Math.Max(10, reference * 0.35),
+            Assert.True(Math.Abs(median - reference) <= Math.Max(10, reference * 0.5),
                 $"{name}: median {median:F1} ms against {reference:F1} ms for a wrong password ({string.Join(", ", medians.Select(m => $"{m.Key} {m.Value:F1}"))})");
         }
     }
@@ -81,4 +84,10 @@ public sealed class LoginTimingTests
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoginTimingCollection
+{
+    public const string Name = "Login timing";
 }
