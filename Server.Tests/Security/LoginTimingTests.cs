@@ -13,7 +13,7 @@ namespace IdentityServer.Tests.Security;
 /// The tolerance (half the median) is far below what skipping the hash would save (all of it); the class runs
 /// alone so other tests do not add noise.
 /// </summary>
-[Collection(LoginTimingCollection.Name)]
+[Collection(LoginTimingRunsAlone.Name)]
 public sealed class LoginTimingTests
 {
     private const string Password = "lantern violet harbor 64";
@@ -87,7 +87,7 @@ public sealed class LoginTimingTests
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LoginTimingCollection
+public sealed class LoginTimingRunsAlone
 {
     public const string Name = "Login timing";
 }
