@@ -40,6 +40,9 @@ public class ServerFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, applied over appsettings; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Services a test puts in place of the real ones (a fake upstream's HTTP handler, say).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
+
     public string DatabaseFile => Path.Combine(Folder, "test.db");
 
     /// <summary>Where the Development mailer drops each message as an .eml file.</summary>
@@ -77,6 +80,8 @@ public class ServerFactory : WebApplicationFactory<Program>
             {
                 services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
             }
+
+            TestServices.ForEach(configure => configure(services));
         });
     }
 

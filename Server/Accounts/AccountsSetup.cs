@@ -27,7 +27,9 @@ internal static class AccountsSetup
                 o.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
                 o.SignIn.RequireConfirmedEmail = accounts.RequireConfirmedEmail;
-                o.User.RequireUniqueEmail = true;
+                // An email is optional (an account made through a provider that verified no address has none),
+                // and unique when present: AsciiAccountNames checks it, the unique NormalizedEmail index backs it.
+                o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddUserStore<ProtectedUserStore>()

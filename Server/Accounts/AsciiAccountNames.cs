@@ -5,7 +5,9 @@ namespace IdentityServer.Accounts;
 
 /// <summary>
 /// User names are limited to Identity's ASCII set; emails must be ASCII too, so a Cyrillic 'а' or a
-/// full-width letter can never produce an address that looks like someone else's.
+/// full-width letter can never produce an address that looks like someone else's. An email is optional (an
+/// account made through a provider that verified none has none), but when present it is well formed and
+/// nobody else's.
 /// </summary>
 internal sealed class AsciiAccountNames : IUserValidator<ApplicationUser>
 {
@@ -25,6 +27,20 @@ internal sealed class AsciiAccountNames : IUserValidator<ApplicationUser>
                 Code = "InvalidEmail",
                 Description = "Use an email address made of plain ASCII characters.",
             });
+        }
+
+        if (user.Email is { } address)
+        {
+            var describer = new IdentityErrorDescriber();
+            if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(address))
+            {
+                return IdentityResult.Failed(describer.InvalidEmail(address));
+            }
+
+            if (await manager.FindByEmailAsync(address) is { } other && other.Id != user.Id)
+            {
+                return IdentityResult.Failed(describer.DuplicateEmail(address));
+            }
         }
 
         return IdentityResult.Success;

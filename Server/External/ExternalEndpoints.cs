@@ -44,6 +44,14 @@ internal static class ExternalEndpoints
             return Error(provider, context.GetOpenIddictClientResponse()?.Error ?? "failed");
         }
 
+        if (provider == "github")
+        {
+            // GitHub's profile email carries no verification: only the verified primary address counts.
+            var verified = await context.RequestServices.GetRequiredService<GitHubEmails>()
+                .VerifiedPrimaryAsync(result.Properties?.GetTokenValue(OpenIddictClientAspNetCoreConstants.Tokens.BackchannelAccessToken), context.RequestAborted);
+            identity = identity with { Email = verified ?? identity.Email, EmailVerified = verified is not null };
+        }
+
         var returnUrl = result.Properties?.RedirectUri is { } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 
         // Linking from the account page: the person is already signed in here.

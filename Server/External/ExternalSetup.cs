@@ -21,6 +21,9 @@ internal static class ExternalSetup
         if (external.GitHub is not null)
         {
             providers.Add(new ExternalProvider("github", "GitHub"));
+            services.AddScoped<GitHubEmails>();
+            services.AddHttpClient(GitHubEmails.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
         }
 
         if (external.Google is not null)
@@ -57,12 +60,12 @@ internal static class ExternalSetup
             var web = client.UseWebProviders();
             if (external.GitHub is { } github)
             {
-                web.AddGitHub(o => o.SetClientId(github.ClientId).SetClientSecret(github.ClientSecret!).SetRedirectUri("callback/login/github").AddScopes("user:email"));
+                web.AddGitHub(o => o.SetProviderName("github").SetClientId(github.ClientId).SetClientSecret(github.ClientSecret!).SetRedirectUri("callback/login/github").AddScopes("user:email"));
             }
 
             if (external.Google is { } google)
             {
-                web.AddGoogle(o => o.SetClientId(google.ClientId).SetClientSecret(google.ClientSecret!).SetRedirectUri("callback/login/google").AddScopes(Scopes.Email, Scopes.Profile));
+                web.AddGoogle(o => o.SetProviderName("google").SetClientId(google.ClientId).SetClientSecret(google.ClientSecret!).SetRedirectUri("callback/login/google").AddScopes(Scopes.Email, Scopes.Profile));
             }
 
             foreach (var provider in external.Providers)

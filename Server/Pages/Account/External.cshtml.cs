@@ -10,7 +10,7 @@ using static OpenIddict.Client.AspNetCore.OpenIddictClientAspNetCoreConstants;
 namespace IdentityServer.Pages.Account;
 
 /// <summary>Starts a sign-in (or, from the account page, a link) with an external provider.</summary>
-internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, UserManager<IdentityServer.Data.ApplicationUser> users) : PageModel
+internal sealed partial class ExternalModel(IReadOnlyList<ExternalProvider> providers, UserManager<IdentityServer.Data.ApplicationUser> users, ILogger<ExternalModel> logger) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Account/Login");
 
@@ -49,8 +49,12 @@ internal sealed class ExternalModel(IReadOnlyList<ExternalProvider> providers, U
         }
         catch (Exception e) when (e is HttpRequestException or OpenIddict.Abstractions.OpenIddictExceptions.ProtocolException or InvalidOperationException or TaskCanceledException)
         {
+            LogUnreachable(provider, e.GetType().Name, e.Message);
             Response.Clear();
             return RedirectToPage("/Account/ExternalError", new { provider, reason = "unreachable" });
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sign-in with {Provider} could not start: {Kind}: {Reason}")]
+    private partial void LogUnreachable(string provider, string kind, string reason);
 }
