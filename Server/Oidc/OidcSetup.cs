@@ -90,6 +90,7 @@ internal static class OidcSetup
                 server.AddEventHandler(FormPostResponse.Descriptor);
                 server.AddEventHandler(RefreshTokenRevocation.Descriptor);
                 server.AddEventHandler(MachineScopePolicy.Descriptor);
+                server.AddEventHandler(LockedAccountTokens.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);

@@ -72,9 +72,9 @@ internal static class ProtocolEndpoints
         HttpContext context, TokenPrincipalFactory principals)
     {
         var (result, user) = await AuthenticatedUserAsync(context);
-        if (user is null)
+        if (!LockedAccountTokens.CanUseTokens(user, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()))
         {
-            return TypedResults.Challenge(ErrorProperties(Errors.InvalidToken, "The account this token was issued for no longer exists."), [Scheme]);
+            return TypedResults.Challenge(ErrorProperties(Errors.InvalidToken, "The account this token was issued for is locked or no longer exists."), [Scheme]);
         }
 
         var body = new Dictionary<string, object>(StringComparer.Ordinal);

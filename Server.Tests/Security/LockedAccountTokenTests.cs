@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using IdentityServer.Data;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Tests.Security;
+
+/// <summary>
+/// A locked account's access tokens stop working at this server at once: introspection says inactive and
+/// userinfo refuses them, for as long as the lock lasts. A machine token is untouched.
+/// </summary>
+public sealed class LockedAccountTokenTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private async Task SetAliceLockoutAsync(DateTimeOffset? end)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var alice = (await users.FindByNameAsync("alice"))!;
+        Assert.True((await users.SetLockoutEndDateAsync(alice, end)).Succeeded);
+    }
+
+    private static async Task<HttpResponseMessage> UserInfoAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task ALockedAccountsAccessTokenIsInactiveAndRefusedAtUserInfo()
+    {
+        using var browser = server.CreateBrowser();
+        var tokens = await OAuth.SignInSpaAsync(browser);
+        var access = tokens.GetProperty("access_token").GetString()!;
+        using var http = server.CreateClient();
+        Assert.True((await OAuth.IntrospectAsync(http, access)).GetProperty("active").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await UserInfoAsync(http, access)).StatusCode);
+
+        try
+        {
+            await SetAliceLockoutAsync(server.Time.GetUtcNow().AddMinutes(5));
+
+            var introspected = await OAuth.IntrospectAsync(http, access);
+            Assert.False(introspected.GetProperty("active").GetBoolean());
+            Assert.False(introspected.TryGetProperty("sub", out _));
+            var userinfo = await UserInfoAsync(http, access);
+            Assert.Equal(HttpStatusCode.Unauthorized, userinfo.StatusCode);
+            Assert.Contains("invalid_token", userinfo.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+            // The lock ends by the clock: the token (still within its lifetime) works again.
+            server.Time.Advance(TimeSpan.FromMinutes(6));
+            Assert.True((await OAuth.IntrospectAsync(http, access)).GetProperty("active").GetBoolean());
+        }
+        finally
+        {
+            await SetAliceLockoutAsync(null);
+        }
+    }
+
+    [Fact]
+    public async Task AMachineTokenNeedsNoAccountAndStaysActive()
+    {
+        using var http = server.CreateClient();
+        var issued = await OAuth.JsonAsync(await OAuth.TokenAsync(http, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "api" }, (OAuth.Machine, OAuth.MachineSecret)));
+        var introspected = await OAuth.IntrospectAsync(http, issued.GetProperty("access_token").GetString()!);
+        Assert.True(introspected.GetProperty("active").GetBoolean());
+        Assert.Equal(OAuth.Machine, introspected.GetProperty("sub").GetString());
+    }
+}
