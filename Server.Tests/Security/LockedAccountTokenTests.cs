@@ -11,9 +11,16 @@ namespace IdentityServer.Tests.Security;
 /// A locked account's access tokens stop working at this server at once: introspection says inactive and
 /// userinfo refuses them, for as long as the lock lasts. A machine token is untouched.
 /// </summary>
-public sealed class LockedAccountTokenTests(ServerFactory server) : IClassFixture<ServerFactory>
+public sealed class LockedAccountTokenTests : IAsyncLifetime
 {
-    private async Task SetAliceLockoutAsync(DateTimeOffset? end)
+    // Its own server: the test locks alice and moves the clock.
+    private readonly ServerFactory server = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    private async Task SetAliceLockoutAsync(DateTimeOffset end)
     {
         await using var scope = server.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -38,25 +45,18 @@ public sealed class LockedAccountTokenTests(ServerFactory server) : IClassFixtur
         Assert.True((await OAuth.IntrospectAsync(http, access)).GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await UserInfoAsync(http, access)).StatusCode);
 
-        try
-        {
-            await SetAliceLockoutAsync(server.Time.GetUtcNow().AddMinutes(5));
+        await SetAliceLockoutAsync(server.Time.GetUtcNow().AddMinutes(5));
 
-            var introspected = await OAuth.IntrospectAsync(http, access);
-            Assert.False(introspected.GetProperty("active").GetBoolean());
-            Assert.False(introspected.TryGetProperty("sub", out _));
-            var userinfo = await UserInfoAsync(http, access);
-            Assert.Equal(HttpStatusCode.Unauthorized, userinfo.StatusCode);
-            Assert.Contains("invalid_token", userinfo.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var introspected = await OAuth.IntrospectAsync(http, access);
+        Assert.False(introspected.GetProperty("active").GetBoolean());
+        Assert.False(introspected.TryGetProperty("sub", out _));
+        var userinfo = await UserInfoAsync(http, access);
+        Assert.Equal(HttpStatusCode.Unauthorized, userinfo.StatusCode);
+        Assert.Contains("invalid_token", userinfo.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
 
-            // The lock ends by the clock: the token (still within its lifetime) works again.
-            server.Time.Advance(TimeSpan.FromMinutes(6));
-            Assert.True((await OAuth.IntrospectAsync(http, access)).GetProperty("active").GetBoolean());
-        }
-        finally
-        {
-            await SetAliceLockoutAsync(null);
-        }
+        // The lock ends by the clock: the token (still within its lifetime) works again.
+        server.Time.Advance(TimeSpan.FromMinutes(6));
+        Assert.True((await OAuth.IntrospectAsync(http, access)).GetProperty("active").GetBoolean());
     }
 
     [Fact]
