@@ -1,6 +1,3 @@
-using IdentityServer.Jobs;
-using IdentityServer.Seeding;
-using IdentityServer.Sessions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-namespace IdentityServer.Seeding;
+namespace IdentityServer.Data;
 
 /// <summary>
 /// A client, scope or user that configuration declared. Only these rows are removed when configuration

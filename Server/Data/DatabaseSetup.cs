@@ -1,5 +1,4 @@
 using IdentityServer.Configuration;
-using IdentityServer.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -43,12 +42,6 @@ internal static class DatabaseSetup
             db.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
             db.UseOpenIddict();
         });
-
-        // Registered first, so migrations run before any other hosted service (Data Protection's key ring
-        // warm-up among them) touches the database.
-        services.AddSingleton<DatabaseInitializer>();
-        services.AddSingleton<HotPathQueries>();
-        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 
         // One key ring for every instance: cookies, anti-forgery tokens, codes and refresh tokens work wherever they land.
         services.AddDataProtection().SetApplicationName("IdentityServer").PersistKeysToDbContext<ApplicationDbContext>();

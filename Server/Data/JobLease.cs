@@ -1,4 +1,4 @@
-namespace IdentityServer.Jobs;
+namespace IdentityServer.Data;
 
 /// <summary>
 /// Who runs a scheduled job this period. Every instance's scheduler fires; the one that moves

@@ -1,4 +1,4 @@
-namespace IdentityServer.Sessions;
+namespace IdentityServer.Data;
 
 /// <summary>Links an OpenIddict authorization (and so its codes and refresh tokens) to the session that created it.</summary>
 internal sealed class SessionGrant

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace IdentityServer.Sessions;
+namespace IdentityServer.Data;
 
 internal static class SessionsModel
 {

@@ -1,11 +1,11 @@
-namespace IdentityServer.Sessions;
+namespace IdentityServer.Data;
 
 /// <summary>
 /// A signed-in browser. The cookie holds only <see cref="Id"/>; deleting the row signs that browser out.
 /// </summary>
 internal sealed class UserSession
 {
-    /// <summary>SHA-256 of the id in the cookie (<see cref="SessionIds.Hash"/>), never the id itself.</summary>
+    /// <summary>SHA-256 of the id in the cookie (<c>SessionIds.Hash</c>), never the id itself.</summary>
     public string Id { get; set; } = "";
 
     public string UserId { get; set; } = "";

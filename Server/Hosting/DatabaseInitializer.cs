@@ -8,11 +8,14 @@ namespace IdentityServer.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: applies migrations (never EnsureCreated), switches SQLite to
-/// WAL, and re-applies the clients, scopes and users declared in configuration.
+/// WAL, and re-applies the clients, scopes and users declared in configuration. It works in
+/// <see cref="StartingAsync"/>, which the host runs for every hosted service before any service's
+/// <c>StartAsync</c>: so the schema exists before anything else touches the database (Data Protection's key
+/// ring warm-up, the prune scheduler), whatever order the services were registered in.
 /// </summary>
-internal sealed partial class DatabaseInitializer(IServiceProvider services, IOptions<ServerOptions> options, ILogger<DatabaseInitializer> logger) : IHostedService
+internal sealed partial class DatabaseInitializer(IServiceProvider services, IOptions<ServerOptions> options, ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var exclusive = await StartupLock.AcquireAsync(options.Value.Database, cancellationToken);
         await MigrateAsync(cancellationToken);
@@ -41,7 +44,15 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         return pending;
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration applied: {Changes} client(s), scope(s) or user(s) created or updated")]
     private partial void LogSeeded(int changes);

@@ -13,6 +13,9 @@ internal static class HostingSetup
 {
     public static IServiceCollection AddStartupTasks(this IServiceCollection services)
     {
+        // Migrations and seeding run in StartingAsync, before any hosted service starts (see DatabaseInitializer).
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddScoped<ConfigurationSeeder>();
         services.AddScoped<DeclaredEntries>();
         services.AddHostedService<StartupBanner>();

@@ -1,4 +1,5 @@
 using IdentityServer.Data;
+using IdentityServer.Oidc.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -13,7 +14,7 @@ namespace IdentityServer.Oidc;
 /// 15 minutes; refresh tokens and codes are refused at the token endpoint. Machine tokens (subject = client)
 /// need no lookup.
 /// </summary>
-internal sealed class LockedAccountTokens(ApplicationDbContext db, HotPathQueries queries, TimeProvider time)
+internal sealed class LockedAccountTokens(ApplicationDbContext db, CompiledQueries queries, TimeProvider time)
     : IOpenIddictServerHandler<ValidateIntrospectionRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =

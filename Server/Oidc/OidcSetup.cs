@@ -1,10 +1,10 @@
 using IdentityServer.Configuration;
 using IdentityServer.Data;
-using IdentityServer.Jobs;
 using IdentityServer.Keys;
-using OpenIddict.EntityFrameworkCore.Models;
+using IdentityServer.Oidc.Storage;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -25,6 +25,7 @@ internal static class OidcSetup
         services.AddSingleton<ApplicationSnapshots>();
         services.AddSingleton<ClientSecretCache>();
         services.AddScoped<TokenWriteBatch>();
+        services.AddSingleton<CompiledQueries>();
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
@@ -32,10 +33,10 @@ internal static class OidcSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
-                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, SnapshotApplicationStore>(ServiceLifetime.Scoped);
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, ApplicationStore>(ServiceLifetime.Scoped);
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
-                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, IndexedTokenStore>(ServiceLifetime.Scoped);
-                core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, IndexedAuthorizationStore>(ServiceLifetime.Scoped);
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, TokenStore>(ServiceLifetime.Scoped);
+                core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, AuthorizationStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {

@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore;
 using IdentityServer.Data;
+using IdentityServer.Oidc.Storage;
 using IdentityServer.Sessions;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -101,7 +102,7 @@ internal static class ProtocolEndpoints
             return (result, null);
         }
 
-        var queries = context.RequestServices.GetRequiredService<HotPathQueries>();
+        var queries = context.RequestServices.GetRequiredService<CompiledQueries>();
         var db = context.RequestServices.GetRequiredService<ApplicationDbContext>();
         return (result, await queries.UserById(db, subject, context.RequestAborted));
     }

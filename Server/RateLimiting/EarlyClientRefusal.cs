@@ -1,5 +1,6 @@
 using System.Text;
 using IdentityServer.Oidc;
+using IdentityServer.Oidc.Storage;
 using Microsoft.Extensions.Primitives;
 
 namespace IdentityServer.RateLimiting;

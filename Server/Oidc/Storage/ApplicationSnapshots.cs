@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using Application = OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication;
 
-namespace IdentityServer.Oidc;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// Copies of client rows shared by every request for a few seconds. Every token request starts by looking
@@ -93,7 +94,7 @@ internal sealed class ApplicationSnapshots(TimeProvider time)
 /// <see cref="ApplicationSnapshots"/>. The copy is not tracked (attaching it cost 8 % of a machine-token
 /// request); the token and authorization stores attach one only when a new row is about to point at the client.
 /// </summary>
-internal sealed class SnapshotApplicationStore(
+internal sealed class ApplicationStore(
     IMemoryCache cache,
     IOpenIddictEntityFrameworkCoreContext openIddictContext,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,

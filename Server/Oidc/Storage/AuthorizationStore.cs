@@ -6,13 +6,13 @@ using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace IdentityServer.Jobs;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// Prunes authorizations in CreationDate order, in short batches. An authorization goes only once no
 /// token points at it (tokens are pruned first), so the delete never trips the tokens' foreign key.
 /// </summary>
-internal sealed class IndexedAuthorizationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications)
+internal sealed class AuthorizationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, ApplicationSnapshots applications)
     : OpenIddictEntityFrameworkCoreAuthorizationStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>
@@ -33,10 +33,10 @@ internal sealed class IndexedAuthorizationStore(IMemoryCache cache, IOpenIddictE
                 .Where(a => a.CreationDate < date)
                 .Where(a => (a.Status != Statuses.Valid || a.Type == AuthorizationTypes.AdHoc) && !a.Tokens.Any())
                 .OrderBy(a => a.CreationDate)
-                .Take(IndexedTokenStore.BatchSize)
+                .Take(TokenStore.BatchSize)
                 .ExecuteDeleteAsync(cancellationToken);
             removed += count;
-            if (count < IndexedTokenStore.BatchSize)
+            if (count < TokenStore.BatchSize)
             {
                 return removed;
             }

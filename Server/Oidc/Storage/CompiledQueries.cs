@@ -1,7 +1,8 @@
+using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 
-namespace IdentityServer.Data;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// The reads every code exchange, refresh and userinfo request makes, compiled once: OpenIddict's and Identity's own
@@ -9,7 +10,7 @@ namespace IdentityServer.Data;
 /// One instance per server, not static: EF binds a compiled query to the first model it runs against,
 /// and one process may host servers on SQLite and on PostgreSQL (the tests do).
 /// </summary>
-internal sealed class HotPathQueries
+internal sealed class CompiledQueries
 {
     /// <summary>A token with its client and authorization, tracked: OpenIddict may redeem or revoke it.</summary>
     public Func<ApplicationDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> TokenById { get; } =

@@ -7,7 +7,7 @@ using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace IdentityServer.Jobs;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// OpenIddict's token store with a prune that walks the CreationDate index: each batch is one short
@@ -16,7 +16,7 @@ namespace IdentityServer.Jobs;
 /// Updates of a token loaded in this request (redeeming, revoking) write only the columns that changed:
 /// OpenIddict's own update rewrites every column, and so every index entry of the row.
 /// </summary>
-internal sealed class IndexedTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, IdentityServer.Oidc.ApplicationSnapshots applications, IdentityServer.Oidc.TokenWriteBatch batch, HotPathQueries queries, TimeProvider time)
+internal sealed class TokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, ApplicationSnapshots applications, TokenWriteBatch batch, CompiledQueries queries, TimeProvider time)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>

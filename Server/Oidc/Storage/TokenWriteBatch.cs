@@ -1,7 +1,8 @@
+using IdentityServer.Data;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
-namespace IdentityServer.Oidc;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// One write for the rows a token response creates. At the token endpoint OpenIddict saves each new
@@ -11,7 +12,7 @@ namespace IdentityServer.Oidc;
 /// them. Redeeming the presented code or refresh token is not batched: it is saved at once, with its
 /// concurrency check.
 /// </summary>
-internal sealed class TokenWriteBatch(Data.ApplicationDbContext context)
+internal sealed class TokenWriteBatch(ApplicationDbContext context)
 {
     public bool Active { get; private set; }
 

@@ -11,15 +11,15 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9567a95c-bf21-430c-84f7-8cd4397b0a68"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("eb88acdb-f0bc-4f01-a321-ae271213a317"), entityTypeCount: 16)
         {
         }
 
         partial void Initialize()
         {
             var applicationUser = ApplicationUserEntityType.Create(this);
-            var jobLease = JobLeaseEntityType.Create(this);
             var configuredEntry = ConfiguredEntryEntityType.Create(this);
+            var jobLease = JobLeaseEntityType.Create(this);
             var sessionGrant = SessionGrantEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
@@ -45,8 +45,8 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             OpenIddictEntityFrameworkCoreTokenEntityType.CreateForeignKey2(openIddictEntityFrameworkCoreToken, openIddictEntityFrameworkCoreAuthorization);
 
             ApplicationUserEntityType.CreateAnnotations(applicationUser);
-            JobLeaseEntityType.CreateAnnotations(jobLease);
             ConfiguredEntryEntityType.CreateAnnotations(configuredEntry);
+            JobLeaseEntityType.CreateAnnotations(jobLease);
             SessionGrantEntityType.CreateAnnotations(sessionGrant);
             UserSessionEntityType.CreateAnnotations(userSession);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
