@@ -11,6 +11,13 @@ internal sealed class ServerOptions
     /// <summary>Whether OpenIddict insists on HTTPS. Off only for local development over http://localhost.</summary>
     public bool RequireHttps { get; set; } = true;
 
+    /// <summary>
+    /// The storage and pipeline short cuts that lean on OpenIddict's internals (Oidc/Storage/OidcFastPaths.cs).
+    /// On by default; off runs OpenIddict's own stores and handlers, slower and otherwise the same — CI runs
+    /// the protocol tests both ways, so an OpenIddict upgrade that breaks a short cut fails a test.
+    /// </summary>
+    public bool FastPaths { get; set; } = true;
+
     public TokenLifetimeOptions Tokens { get; set; } = new();
 
     public KeyOptions Keys { get; set; } = new();

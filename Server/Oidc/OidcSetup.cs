@@ -24,7 +24,6 @@ internal static class OidcSetup
         services.AddScoped<ConsentScopes>();
         services.AddSingleton<ApplicationSnapshots>();
         services.AddSingleton<ClientSecretCache>();
-        services.AddScoped<TokenWriteBatch>();
         services.AddSingleton<CompiledQueries>();
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
@@ -33,10 +32,7 @@ internal static class OidcSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
-                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, ApplicationStore>(ServiceLifetime.Scoped);
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
-                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, TokenStore>(ServiceLifetime.Scoped);
-                core.ReplaceAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization, AuthorizationStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {
@@ -83,10 +79,6 @@ internal static class OidcSetup
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(ParameterLengthHandler.Descriptor);
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
-                server.AddEventHandler(TokenWriteBatch.Begin);
-                server.AddEventHandler(TokenWriteBatch.Flush);
-                server.RemoveEventHandler(ReferenceTokenLookup.Replaced);
-                server.AddEventHandler(ReferenceTokenLookup.Descriptor);
                 server.RemoveEventHandler(FormPostResponse.Replaced);
                 server.AddEventHandler(FormPostResponse.Descriptor);
                 server.AddEventHandler(RefreshTokenRevocation.Descriptor);
@@ -114,7 +106,8 @@ internal static class OidcSetup
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
                 }
-            });
+            })
+            .AddOidcFastPaths(options.FastPaths);
 
         return services;
     }

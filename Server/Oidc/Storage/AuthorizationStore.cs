@@ -12,7 +12,7 @@ namespace IdentityServer.Oidc.Storage;
 /// Prunes authorizations in CreationDate order, in short batches. An authorization goes only once no
 /// token points at it (tokens are pruned first), so the delete never trips the tokens' foreign key.
 /// </summary>
-internal sealed class AuthorizationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, ApplicationSnapshots applications)
+internal sealed class AuthorizationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, RequestApplications applications)
     : OpenIddictEntityFrameworkCoreAuthorizationStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>

@@ -16,7 +16,7 @@ namespace IdentityServer.Oidc.Storage;
 /// Updates of a token loaded in this request (redeeming, revoking) write only the columns that changed:
 /// OpenIddict's own update rewrites every column, and so every index entry of the row.
 /// </summary>
-internal sealed class TokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, ApplicationSnapshots applications, TokenWriteBatch batch, CompiledQueries queries, TimeProvider time)
+internal sealed class TokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext openIddictContext, ApplicationDbContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, RequestApplications applications, TokenWriteBatch batch, CompiledQueries queries, TimeProvider time)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, openIddictContext, options)
 {
     /// <summary>The client row comes from the shared snapshots when it can, instead of a query.</summary>

@@ -3,7 +3,7 @@ using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlerFilters;
 
-namespace IdentityServer.Oidc;
+namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// OpenIddict looks every token that is not a JWT up as a reference identifier first. Here only
