@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using IdentityServer.Cli;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
@@ -8,15 +9,17 @@ using IdentityServer.Jobs;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
+using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
-using IdentityServer.Accounts;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = builder.AddServerOptions();
 builder.AddTelemetry(settings.Telemetry);
 builder.Services
+    .AddSingleton(TimeProvider.System)
     .AddDatabase(settings, builder.Environment)
     .AddAccounts(settings)
+    .AddSessions()
     .AddOidc(settings, builder.Environment)
     .AddExternalSignIn(settings)
     .AddPages()
@@ -25,8 +28,25 @@ builder.Services
     .AddHealth()
     .AddStartupTasks();
 
-var app = builder.Build().UseServer();
+var app = builder.Build();
+
+// The request pipeline, in order.
+app.UseKnownProxies();
+app.UseProductionErrorPages();
+app.UseMiddleware<DatabaseUnavailable>();
+app.UseMiddleware<MalformedForms>();
+app.UseStaticFiles();
+app.UseRateLimits();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRazorPages();
+app.MapProtocolEndpoints();
+app.MapHealth();
+app.MapExternalSignIn();
 app.MapTelemetry(settings.Telemetry);
+
 if (!await app.TryRunCommandAsync(args))
 {
     await app.RunAsync();

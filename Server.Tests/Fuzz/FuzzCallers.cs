@@ -46,7 +46,7 @@ internal sealed class FuzzCallers(FuzzServer server)
         Tokens["access_token"] = spa.GetProperty("access_token").GetString()!;
         Tokens["refresh_token"] = spa.GetProperty("refresh_token").GetString()!;
         Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
-        var machine = await OAuth.TokenAsync(browser.Http, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, (OAuth.Machine, OAuth.MachineSecret));
+        var machine = await OAuth.TokenAsync(browser.Http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret));
         Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
     }
 

@@ -53,7 +53,8 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     public async Task<string> CreateDatabaseAsync(string name)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        // Not pooled: after a test stops or restarts the cluster, a pooled connection is a dead one.
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres").Replace("Pooling=true", "Pooling=false", StringComparison.Ordinal));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();

@@ -12,10 +12,7 @@ public sealed class CredentialChangeRevocationTests
 {
     private const string NewPassword = "quartz meadow lantern 77";
 
-    private static Dictionary<string, string> Refresh(string token) => new()
-    {
-        ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Spa, ["refresh_token"] = token,
-    };
+    private static Dictionary<string, string> Refresh(string token) => Grants.RefreshToken(OAuth.Spa, token);
 
     /// <summary>An app signed in through a browser whose session then timed out (and was read once, so its links are gone).</summary>
     private static async Task<string> OrphanedRefreshTokenAsync(ServerFactory server)

@@ -22,11 +22,7 @@ public sealed class RemovedFromConfigurationTests
             await using (var first = new ServerFactory { Folder = folder })
             {
                 first.Settings["IdentityServer:Scopes:1:Name"] = "extra-scope";
-                first.Settings["IdentityServer:Clients:4:ClientId"] = "extra";
-                first.Settings["IdentityServer:Clients:4:Type"] = "confidential";
-                first.Settings["IdentityServer:Clients:4:Secret"] = ExtraSecret;
-                first.Settings["IdentityServer:Clients:4:GrantTypes:0"] = "client_credentials";
-                first.Settings["IdentityServer:Clients:4:Scopes:0"] = "extra-scope";
+                first.DeclareClient(new TestClient("extra") { Type = "confidential", Secret = ExtraSecret, GrantTypes = ["client_credentials"], Scopes = ["extra-scope"] });
                 first.Settings["IdentityServer:Users:1:UserName"] = "carol";
                 first.Settings["IdentityServer:Users:1:Email"] = "carol@example.com";
                 first.Settings["IdentityServer:Users:1:Password"] = CarolPassword;
@@ -65,5 +61,5 @@ public sealed class RemovedFromConfigurationTests
     }
 
     private static Task<HttpResponseMessage> MachineTokenAsync(HttpClient client) =>
-        OAuth.TokenAsync(client, new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, ("extra", ExtraSecret));
+        OAuth.TokenAsync(client, Grants.ClientCredentials(), ("extra", ExtraSecret));
 }

@@ -1,11 +1,8 @@
 using IdentityServer.Accounts.Email;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
-using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IdentityServer.Accounts;
 
@@ -40,11 +37,6 @@ internal static class AccountsSetup
         services.AddSingleton<ILookupNormalizer, AsciiLookupNormalizer>();
         services.AddSingleton<UnknownUserPasswordCheck>();
 
-        services.AddHttpContextAccessor();
-        services.AddSingleton<DatabaseTicketStore>();
-        services.AddScoped<SessionHandlerProvider>();
-        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider>(sp => sp.GetRequiredService<SessionHandlerProvider>()));
-        services.AddScoped<SessionManager>();
         services.AddEmail(accounts.Email);
 
         var https = settings.RequireHttps;
@@ -62,8 +54,6 @@ internal static class AccountsSetup
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = settings.Sessions.AbsoluteTimeout;
         });
-        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-            .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
         {
             o.Cookie.Name = https ? "__Host-idsrv.2fa" : "idsrv.2fa";

@@ -21,7 +21,6 @@ internal static class ConfigurationSetup
 
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>>(validator);
         builder.Services.AddOptions<ServerOptions>().Bind(section).ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         return options;
     }
 }

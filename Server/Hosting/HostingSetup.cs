@@ -1,9 +1,5 @@
-using IdentityServer.External;
-using IdentityServer.Health;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
-using IdentityServer.Oidc;
-using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
 using Microsoft.Extensions.Options;
 
@@ -26,12 +22,12 @@ internal static class HostingSetup
         return services;
     }
 
-    public static WebApplication UseServer(this WebApplication app)
+    /// <summary>Behind a load balancer: the client's address (rate limits, sessions) and scheme come from the proxy.</summary>
+    public static WebApplication UseKnownProxies(this WebApplication app)
     {
-        var proxies = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ServerOptions>>().Value.KnownProxies;
+        var proxies = app.Services.GetRequiredService<IOptions<Configuration.ServerOptions>>().Value.KnownProxies;
         if (proxies.Count > 0)
         {
-            // Behind a load balancer: the client's address (rate limits, sessions) and scheme come from the proxy.
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
@@ -39,23 +35,18 @@ internal static class HostingSetup
             app.UseForwardedHeaders(forwarded);
         }
 
+        return app;
+    }
+
+    /// <summary>Outside Development: a plain error page instead of the developer page, and HSTS.</summary>
+    public static WebApplication UseProductionErrorPages(this WebApplication app)
+    {
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
             app.UseHsts();
         }
 
-        app.UseMiddleware<DatabaseUnavailable>();
-        app.UseMiddleware<MalformedForms>();
-        app.UseStaticFiles();
-        app.UseRateLimits();
-        app.UseRouting();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapRazorPages();
-        app.MapProtocolEndpoints();
-        app.MapHealth();
-        app.MapExternalSignIn();
         return app;
     }
 }

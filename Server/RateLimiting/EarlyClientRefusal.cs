@@ -8,8 +8,8 @@ namespace IdentityServer.RateLimiting;
 /// <summary>
 /// A shortcut for floods. While an address or a client is blocked for wrong secrets, a request from it to
 /// the token, introspection or revocation endpoint whose secret is not one already known to match is
-/// refused here, before routing and OpenIddict: a refusal through the whole protocol pipeline cost about a
-/// sixth of an issued token, which a flood multiplies. Only a certain 429 is answered here; anything
+/// refused here, before routing and OpenIddict: a refusal through the whole protocol pipeline costs a good
+/// part of an issued token (bench/README.md, "Flood"), which a flood multiplies. Only a certain 429 is answered here; anything
 /// else (no snapshot of the client, unreadable credentials) goes on to <see cref="ClientSecretThrottle"/>,
 /// which decides the same way.
 /// </summary>

@@ -6,7 +6,7 @@ namespace IdentityServer.Oidc.Storage;
 
 /// <summary>
 /// The reads every code exchange, refresh and userinfo request makes, compiled once: OpenIddict's and Identity's own
-/// lookups rebuild and re-parameterise their LINQ trees on every call (a fifth of a userinfo request).
+/// lookups rebuild and re-parameterise their LINQ trees on every call (what that cost: bench/README.md).
 /// One instance per server, not static: EF binds a compiled query to the first model it runs against,
 /// and one process may host servers on SQLite and on PostgreSQL (the tests do).
 /// </summary>
