@@ -9,6 +9,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
+using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
 
@@ -26,6 +27,7 @@ builder.Services
     .AddRateLimits(settings.RateLimits)
     .AddJobs(settings.Pruning)
     .AddHealth()
+    .AddSeeding()
     .AddStartupTasks();
 
 var app = builder.Build();

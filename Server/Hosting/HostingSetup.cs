@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
-using IdentityServer.Seeding;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Hosting;
@@ -12,8 +11,6 @@ internal static class HostingSetup
         // Migrations and seeding run in StartingAsync, before any hosted service starts (see DatabaseInitializer).
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
-        services.AddScoped<ConfigurationSeeder>();
-        services.AddScoped<DeclaredEntries>();
         services.AddHostedService<StartupBanner>();
         services.AddSingleton<AllowedHostsFromIssuer>();
         services.AddSingleton<IConfigureOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());
