@@ -46,7 +46,7 @@ internal sealed class FuzzCallers(FuzzServer server)
         Tokens["access_token"] = spa.GetProperty("access_token").GetString()!;
         Tokens["refresh_token"] = spa.GetProperty("refresh_token").GetString()!;
         Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
-        var machine = await OAuth.TokenAsync(browser.Http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret));
+        var machine = await Grants.MachineTokenAsync(browser.Http, scope: null);
         Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
     }
 

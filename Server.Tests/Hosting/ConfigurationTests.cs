@@ -120,7 +120,7 @@ public sealed class ConfigurationTests
         using var factory = new ServerFactory();
         factory.OverrideClient(OAuth.Machine, "AccessTokenLifetime", "00:05:00");
         using var http = factory.CreateClient();
-        var response = await OAuth.TokenAsync(http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret));
+        var response = await Grants.MachineTokenAsync(http, scope: null);
         var claims = OAuth.JwtPayload((await OAuth.JsonAsync(response)).GetProperty("access_token").GetString()!);
         Assert.Equal(300, claims["exp"].GetInt64() - claims["iat"].GetInt64());
     }

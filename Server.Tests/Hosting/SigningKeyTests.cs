@@ -7,7 +7,7 @@ namespace IdentityServer.Tests.Hosting;
 public sealed class SigningKeyTests
 {
     private static async Task<string> ClientCredentialsTokenAsync(HttpClient http) =>
-        (await OAuth.JsonAsync(await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret))))
+        (await OAuth.JsonAsync(await Grants.MachineTokenAsync(http)))
             .GetProperty("access_token").GetString()!;
 
     [Fact]

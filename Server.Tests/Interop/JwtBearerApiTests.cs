@@ -54,7 +54,7 @@ public sealed class JwtBearerApiTests(ServerFactory server) : IClassFixture<Serv
     public async Task ApiAcceptsAClientCredentialsToken()
     {
         using var http = server.CreateClient();
-        var token = (await OAuth.JsonAsync(await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret))))
+        var token = (await OAuth.JsonAsync(await Grants.MachineTokenAsync(http)))
             .GetProperty("access_token").GetString();
         var response = await CallApiAsync(token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -48,7 +48,7 @@ public sealed class PostgresTests(PostgresCluster postgres) : IClassFixture<Post
         {
             using var http = new HttpClient { BaseAddress = server.ClientOptions.BaseAddress };
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Grants.MachineTokenAsync(http, scope: null)).StatusCode);
             await server.DisposeAsync();
         }
 

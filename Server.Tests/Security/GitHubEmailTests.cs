@@ -129,6 +129,19 @@ public sealed class GitHubEmailTests : IAsyncLifetime
         Assert.Null(user.Email);
     }
 
+    [Fact]
+    public async Task AnAnswerLargerThanAnyRealListIsNotRead()
+    {
+        github.User = """{"id":1005,"login":"octo3","name":"Octo Three","email":null}""";
+        var padding = string.Concat(Enumerable.Repeat("""{"email":"pad@example.com","primary":false,"verified":true},""", 1500));
+        github.Emails = "[" + padding + """{"email":"octo3@example.com","primary":true,"verified":true}]""";
+        using var browser = server.CreateBrowser();
+
+        await SignInThroughGitHubAsync(browser);
+
+        Assert.Null((await LocalUserAsync("1005"))!.Email);
+    }
+
     private sealed class FakeGitHub
     {
         public string User { get; set; } = "{}";

@@ -63,7 +63,7 @@ public sealed class LockedAccountTokenTests : IAsyncLifetime
     public async Task AMachineTokenNeedsNoAccountAndStaysActive()
     {
         using var http = server.CreateClient();
-        var issued = await OAuth.JsonAsync(await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret)));
+        var issued = await OAuth.JsonAsync(await Grants.MachineTokenAsync(http));
         var introspected = await OAuth.IntrospectAsync(http, issued.GetProperty("access_token").GetString()!);
         Assert.True(introspected.GetProperty("active").GetBoolean());
         Assert.Equal(OAuth.Machine, introspected.GetProperty("sub").GetString());

@@ -21,9 +21,7 @@ internal static class ExternalSetup
         if (external.GitHub is not null)
         {
             providers.Add(new ExternalProvider("github", "GitHub"));
-            services.AddScoped<GitHubEmails>();
-            services.AddHttpClient(GitHubEmails.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+            GitHubEmails.AddGitHubEmails(services);
         }
 
         if (external.Google is not null)

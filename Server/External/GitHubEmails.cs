@@ -17,7 +17,18 @@ internal sealed partial class GitHubEmails(IHttpClientFactory clients, ILogger<G
     public static readonly Uri Endpoint = new("https://api.github.com/user/emails");
 
     /// <summary>A person has at most a few dozen addresses; a bigger answer is not GitHub's.</summary>
-    private const int MaxBytes = 64 * 1024;
+    public const int MaxBytes = 64 * 1024;
+
+    public static void AddGitHubEmails(IServiceCollection services)
+    {
+        services.AddScoped<GitHubEmails>();
+        services.AddHttpClient(ClientName, c =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(10);
+                c.MaxResponseContentBufferSize = MaxBytes;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+    }
 
     public async Task<string?> VerifiedPrimaryAsync(string? accessToken, CancellationToken cancellationToken)
     {
@@ -32,38 +43,21 @@ internal sealed partial class GitHubEmails(IHttpClientFactory clients, ILogger<G
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             request.Headers.Accept.ParseAdd("application/vnd.github+json");
             request.Headers.UserAgent.ParseAdd("IdentityServer");
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // Read whole (the client buffers at most MaxBytes and refuses more: see AddGitHubEmails).
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 LogRefused((int)response.StatusCode);
                 return null;
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new MemoryStream();
-            await CopyAtMostAsync(body, buffer, MaxBytes, cancellationToken);
-            var emails = JsonSerializer.Deserialize(buffer.ToArray(), GitHubJson.Default.GitHubEmailArray) ?? [];
+            var emails = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), GitHubJson.Default.GitHubEmailArray) ?? [];
             return emails.FirstOrDefault(e => e is { Primary: true, Verified: true, Email.Length: > 0 })?.Email;
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException or InvalidDataException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
         {
             LogUnreadable(e.GetType().Name);
             return null;
-        }
-    }
-
-    private static async Task CopyAtMostAsync(Stream source, MemoryStream target, int limit, CancellationToken cancellationToken)
-    {
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (target.Length + read > limit)
-            {
-                throw new InvalidDataException("GitHub's list of addresses is larger than any real one.");
-            }
-
-            target.Write(chunk, 0, read);
         }
     }
 

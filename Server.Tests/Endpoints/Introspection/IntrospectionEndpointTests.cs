@@ -10,7 +10,7 @@ public sealed class IntrospectionEndpointTests(ServerFactory server) : IClassFix
     public async Task IntrospectionAnswersAreNeverCached()
     {
         using var http = server.CreateClient();
-        var issued = await OAuth.JsonAsync(await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret)));
+        var issued = await OAuth.JsonAsync(await Grants.MachineTokenAsync(http));
         foreach (var token in new[] { issued.GetProperty("access_token").GetString()!, "garbage" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/introspect")

@@ -12,7 +12,7 @@ public sealed class ConcurrencyTests(ServerFactory server) : IClassFixture<Serve
         using var http = server.CreateClient();
         var tasks = Enumerable.Range(0, 64).Select(async _ =>
         {
-            var response = await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret));
+            var response = await Grants.MachineTokenAsync(http);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         });
         var results = await Task.WhenAll(tasks);

@@ -43,7 +43,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     public async Task ClientCredentialsIssuesAJwtForTheApi()
     {
         using var http = server.CreateClient();
-        var response = await OAuth.TokenAsync(http, Grants.ClientCredentials("api"), (OAuth.Machine, OAuth.MachineSecret));
+        var response = await Grants.MachineTokenAsync(http);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var token = (await OAuth.JsonAsync(response)).GetProperty("access_token").GetString()!;
         var claims = OAuth.JwtPayload(token);
@@ -91,7 +91,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
         using var http = factory.CreateClient();
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Grants.MachineTokenAsync(http, scope: null)).StatusCode);
         }
 
         await using var scope = factory.Services.CreateAsyncScope();

@@ -114,7 +114,7 @@ public sealed class UserInfoEndpointTests(ServerFactory server) : IClassFixture<
     public async Task ClientCredentialsTokenHasNoUserInfo()
     {
         using var http = server.CreateClient();
-        var token = (await OAuth.JsonAsync(await OAuth.TokenAsync(http, Grants.ClientCredentials(), (OAuth.Machine, OAuth.MachineSecret))))
+        var token = (await OAuth.JsonAsync(await Grants.MachineTokenAsync(http, scope: null)))
             .GetProperty("access_token").GetString();
         var response = await UserInfoAsync(token);
         Assert.InRange((int)response.StatusCode, 400, 403);
