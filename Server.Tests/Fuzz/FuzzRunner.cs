@@ -80,5 +80,5 @@ internal sealed class FuzzRunner(FuzzServer server, FuzzCallers callers)
     }
 
     private static string Indent(string? text) =>
-        text is null ? "" : string.Concat(text.Split('\n').Take(25).Select(l => "    " + l.TrimEnd() + "\n"));
+        text is null ? "" : string.Concat(text.Split('\n').Take(80).Select(l => "    " + l.TrimEnd() + "\n"));
 }
