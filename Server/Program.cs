@@ -14,15 +14,15 @@ using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
-var settings = builder.AddServerOptions();
+var settings = builder.AddServerSettings();
 builder.AddTelemetry(settings.Telemetry);
 builder.Services
     .AddSingleton(TimeProvider.System)
-    .AddDatabase(settings, builder.Environment)
-    .AddAccounts(settings)
+    .AddDatabase(settings.Database, builder.Environment)
+    .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
     .AddSessions()
-    .AddOidc(settings, builder.Environment)
-    .AddExternalSignIn(settings)
+    .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared.Scopes.Select(s => s.Name), builder.Environment)
+    .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
     .AddJobs(settings.Pruning)

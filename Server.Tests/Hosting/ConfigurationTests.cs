@@ -24,6 +24,10 @@ public sealed class ConfigurationTests
     [InlineData("IdentityServer:Keys:AccessTokenSigningAlgorithm", "HS256", "IdentityServer:Keys:AccessTokenSigningAlgorithm")]
     [InlineData("IdentityServer:Issuer", "not a uri", "IdentityServer:Issuer")]
     [InlineData("IdentityServer:Tokens:RefreshTokenLifetime", "seven days", "IdentityServer:Tokens:RefreshTokenLifetime")]
+    [InlineData("IdentityServer:Clients:0:Type", "secret", "IdentityServer:Clients:0:Type")]
+    [InlineData("IdentityServer:Database:Provider", "PostgreSQL", "IdentityServer:Database:Provider")]
+    [InlineData("IdentityServer:Isuer", "https://id.example.com/", "IdentityServer:Isuer")]
+    [InlineData("IdentityServer:Tokens:AccesTokenLifetime", "00:05:00", "IdentityServer:Tokens:AccesTokenLifetime")]
     public void BadSettingStopsStartUpNamingTheKey(string key, string value, string named)
     {
         var error = StartWith((key, value));

@@ -1,6 +1,6 @@
 using IdentityServer.Accounts.Email;
-using IdentityServer.Configuration;
 using IdentityServer.Data;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 
@@ -8,9 +8,8 @@ namespace IdentityServer.Accounts;
 
 internal static class AccountsSetup
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services, ServerOptions settings)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, AccountOptions accounts, EmailOptions email, SessionLifetimeOptions sessions, bool https)
     {
-        var accounts = settings.Accounts;
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
                 // NIST SP 800-63B: length and a check against guessable passwords, no composition rules.
@@ -37,9 +36,8 @@ internal static class AccountsSetup
         services.AddSingleton<ILookupNormalizer, AsciiLookupNormalizer>();
         services.AddSingleton<UnknownUserPasswordCheck>();
 
-        services.AddEmail(accounts.Email);
+        services.AddEmail(email);
 
-        var https = settings.RequireHttps;
         services.ConfigureApplicationCookie(o =>
         {
             // Served over HTTPS the cookie gets the __Host- prefix: Secure, path /, no Domain.
@@ -52,7 +50,7 @@ internal static class AccountsSetup
             o.LogoutPath = "/Account/Logout";
             o.AccessDeniedPath = "/Account/Login";
             o.SlidingExpiration = true;
-            o.ExpireTimeSpan = settings.Sessions.AbsoluteTimeout;
+            o.ExpireTimeSpan = sessions.AbsoluteTimeout;
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
         {

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -37,7 +36,7 @@ internal static class RecentSignIn
     public static async Task<bool> IsRecentAsync(HttpContext context)
     {
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        var window = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.Sessions.ReauthenticationWindow;
+        var window = context.RequestServices.GetRequiredService<IOptions<SessionLifetimeOptions>>().Value.ReauthenticationWindow;
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         return cookie.Succeeded && DatabaseTicketStore.AuthenticatedAt(cookie.Properties) is { } at && now - at <= window;
     }

@@ -1,3 +1,15 @@
+using IdentityServer.Accounts;
+using IdentityServer.Accounts.Email;
+using IdentityServer.Data;
+using IdentityServer.External;
+using IdentityServer.Hosting;
+using IdentityServer.Jobs;
+using IdentityServer.Keys;
+using IdentityServer.Oidc;
+using IdentityServer.RateLimiting;
+using IdentityServer.Seeding;
+using IdentityServer.Sessions;
+using IdentityServer.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Configuration;
@@ -5,22 +17,29 @@ namespace IdentityServer.Configuration;
 internal static class ConfigurationSetup
 {
     /// <summary>
-    /// Binds and validates the IdentityServer section now, before anything (keys, database) is built from it,
-    /// so a bad value stops start-up with a message that names its key.
+    /// Binds each feature's section and validates all of them now, before anything (keys, database) is built
+    /// from them, so bad values stop start-up together, each message naming its key. Each feature's options
+    /// are then registered with their validator for <c>IOptions&lt;T&gt;</c>.
     /// </summary>
-    public static ServerOptions AddServerOptions(this WebApplicationBuilder builder)
+    public static ServerSettings AddServerSettings(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(ServerOptions.Section);
-        var options = section.Get<ServerOptions>() ?? new ServerOptions();
-        var validator = new ServerOptionsValidator(builder.Environment);
-        var result = validator.Validate(Options.DefaultName, options);
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), result.Failures);
-        }
-
-        builder.Services.AddSingleton<IValidateOptions<ServerOptions>>(validator);
-        builder.Services.AddOptions<ServerOptions>().Bind(section).ValidateOnStart();
-        return options;
+        var sections = new FeatureSections(builder);
+        var settings = new ServerSettings(
+            sections.Add(OidcOptions.Section, new OidcOptionsValidator()),
+            sections.Add(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator()),
+            sections.Add(KeyOptions.Section, new KeyOptionsValidator()),
+            sections.Add(DatabaseOptions.Section, new DatabaseOptionsValidator()),
+            sections.Add(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator()),
+            sections.Add(AccountOptions.Section, new AccountOptionsValidator()),
+            sections.Add(EmailOptions.Section, new EmailOptionsValidator()),
+            sections.Add(RateLimitOptions.Section, new RateLimitOptionsValidator()),
+            sections.Add(PruningOptions.Section, new PruningOptionsValidator()),
+            sections.Add(TelemetryOptions.Section, new TelemetryOptionsValidator()),
+            sections.Add(ExternalOptions.Section, new ExternalOptionsValidator()),
+            sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
+            sections.Add(SeedOptions.Section, new SeedOptionsValidator()));
+        sections.Fail(EnvironmentRules.Check(settings, builder.Environment));
+        sections.ThrowIfAnyFailed();
+        return settings;
     }
 }

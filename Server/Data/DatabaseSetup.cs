@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -12,10 +11,10 @@ internal static class DatabaseSetup
     public static bool IsPostgres(string? provider) =>
         provider is not null && (provider.Contains("Npgsql", StringComparison.OrdinalIgnoreCase) || provider.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase));
 
-    public static IServiceCollection AddDatabase(this IServiceCollection services, ServerOptions options, IHostEnvironment environment)
+    public static IServiceCollection AddDatabase(this IServiceCollection services, DatabaseOptions options, IHostEnvironment environment)
     {
-        var postgres = IsPostgres(options.Database.Provider);
-        var connectionString = postgres ? PostgresDefaults(options.Database.ConnectionString) : ResolveSqlitePath(options.Database.ConnectionString, environment.ContentRootPath);
+        var postgres = options.Provider == DatabaseProvider.Postgres;
+        var connectionString = postgres ? PostgresDefaults(options.ConnectionString) : ResolveSqlitePath(options.ConnectionString, environment.ContentRootPath);
         if (!postgres)
         {
             CreateOwnerOnly(connectionString);

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
 using OpenIddict.Client;
@@ -14,9 +13,8 @@ internal sealed record ExternalProvider(string Name, string DisplayName);
 /// </summary>
 internal static class ExternalSetup
 {
-    public static IServiceCollection AddExternalSignIn(this IServiceCollection services, ServerOptions settings)
+    public static IServiceCollection AddExternalSignIn(this IServiceCollection services, ExternalOptions external, bool requireHttps)
     {
-        var external = settings.External;
         var providers = new List<ExternalProvider>();
         if (external.GitHub is not null)
         {
@@ -43,7 +41,7 @@ internal static class ExternalSetup
             client.UseDataProtection();
             client.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             var aspNetCore = client.UseAspNetCore().EnableRedirectionEndpointPassthrough().EnableErrorPassthrough();
-            if (!settings.RequireHttps)
+            if (!requireHttps)
             {
                 // Plain-http development: the state cookie cannot be SameSite=None (that needs Secure).
                 aspNetCore.DisableTransportSecurityRequirement();

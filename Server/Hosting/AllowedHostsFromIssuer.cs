@@ -1,4 +1,4 @@
-using IdentityServer.Configuration;
+using IdentityServer.Oidc;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +10,7 @@ namespace IdentityServer.Hosting;
 /// builds. <c>AllowedHosts</c> left unset means the issuer's host; set, it must include that host and may
 /// not be <c>*</c>. Development keeps ASP.NET Core's default (any host: localhost, 127.0.0.1, a container name).
 /// </summary>
-internal sealed class AllowedHostsFromIssuer(IConfiguration configuration, IHostEnvironment environment, IOptions<ServerOptions> server)
+internal sealed class AllowedHostsFromIssuer(IConfiguration configuration, IHostEnvironment environment, IOptions<OidcOptions> server)
     : IConfigureOptions<HostFilteringOptions>, IValidateOptions<HostFilteringOptions>
 {
     private const string Key = "AllowedHosts";
@@ -33,12 +33,12 @@ internal sealed class AllowedHostsFromIssuer(IConfiguration configuration, IHost
         var hosts = string.Join(';', options.AllowedHosts);
         if (options.AllowedHosts.Contains("*"))
         {
-            return ValidateOptionsResult.Fail($"{Key}: '*' serves requests for any host; outside Development leave {Key} unset (then only the host of {ServerOptions.Section}:Issuer, '{host}', is served) or list the hosts to serve, '{host}' among them.");
+            return ValidateOptionsResult.Fail($"{Key}: '*' serves requests for any host; outside Development leave {Key} unset (then only the host of IdentityServer:Issuer, '{host}', is served) or list the hosts to serve, '{host}' among them.");
         }
 
         return options.AllowedHosts.Any(allowed => Matches(allowed, host))
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{Key}: '{hosts}' does not include '{host}', the host of {ServerOptions.Section}:Issuer; every request to the issuer would get 400. Add it, or leave {Key} unset.");
+            : ValidateOptionsResult.Fail($"{Key}: '{hosts}' does not include '{host}', the host of IdentityServer:Issuer; every request to the issuer would get 400. Add it, or leave {Key} unset.");
     }
 
     /// <summary>Null in Development, where the issuer may be absent and any host is served.</summary>

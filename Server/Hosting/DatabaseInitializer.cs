@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Seeding;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +12,11 @@ namespace IdentityServer.Hosting;
 /// <c>StartAsync</c>: so the schema exists before anything else touches the database (Data Protection's key
 /// ring warm-up, the prune scheduler), whatever order the services were registered in.
 /// </summary>
-internal sealed partial class DatabaseInitializer(IServiceProvider services, IOptions<ServerOptions> options, ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
+internal sealed partial class DatabaseInitializer(IServiceProvider services, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await using var exclusive = await StartupLock.AcquireAsync(options.Value.Database, cancellationToken);
+        await using var exclusive = await StartupLock.AcquireAsync(options.Value, cancellationToken);
         await MigrateAsync(cancellationToken);
         var changes = await ConfigurationSeeder.SeedAsync(services, cancellationToken);
         LogSeeded(changes);
@@ -30,7 +29,7 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
         // Nothing pending: skip Migrate, which would take the migrations lock and read the history again.
-        if (pending > 0 && (force || options.Value.Database.MigrateAtStartup))
+        if (pending > 0 && (force || options.Value.MigrateAtStartup))
         {
             await db.Database.MigrateAsync(cancellationToken);
         }

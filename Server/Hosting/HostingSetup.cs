@@ -22,7 +22,7 @@ internal static class HostingSetup
     /// <summary>Behind a load balancer: the client's address (rate limits, sessions) and scheme come from the proxy.</summary>
     public static WebApplication UseKnownProxies(this WebApplication app)
     {
-        var proxies = app.Services.GetRequiredService<IOptions<Configuration.ServerOptions>>().Value.KnownProxies;
+        var proxies = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.KnownProxies;
         if (proxies.Count > 0)
         {
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };

@@ -1,4 +1,5 @@
-using IdentityServer.Configuration;
+using IdentityServer.Oidc;
+using IdentityServer.Seeding;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Hosting;
 
 /// <summary>In Development, prints where the server is and how to try it, once it listens.</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, IOptions<ServerOptions> options, IHostEnvironment environment) : IHostedService
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, IOptions<OidcOptions> oidc, IOptions<SeedOptions> declared, IHostEnvironment environment) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +29,7 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             return;
         }
 
-        var issuer = (options.Value.Issuer?.AbsoluteUri ?? address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).TrimEnd('/');
+        var issuer = (oidc.Value.Issuer?.AbsoluteUri ?? address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).TrimEnd('/');
         var lines = new List<string>
         {
             "",
@@ -36,17 +37,17 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             $"  Issuer     {issuer}/",
             $"  Discovery  {issuer}/.well-known/openid-configuration",
         };
-        foreach (var client in options.Value.Clients)
+        foreach (var client in declared.Value.Clients)
         {
-            lines.Add($"  Client     {client.ClientId,-14} {client.Type,-12} {string.Join(' ', client.GrantTypes)}");
+            lines.Add($"  Client     {client.ClientId,-14} {(client.Type == ClientType.Public ? "public" : "confidential"),-12} {string.Join(' ', client.GrantTypes)}");
         }
 
-        foreach (var user in options.Value.Users)
+        foreach (var user in declared.Value.Users)
         {
             lines.Add($"  User       {user.UserName,-14} (password in appsettings.Development.json)");
         }
 
-        var machine = options.Value.Clients.FirstOrDefault(c => c.GrantTypes.Contains("client_credentials") && c.Secret is not null);
+        var machine = declared.Value.Clients.FirstOrDefault(c => c.GrantTypes.Contains("client_credentials") && c.Secret is not null);
         if (machine is not null)
         {
             // Only the Development demo client's documented secret is ever printed.

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using Npgsql;
 
@@ -17,7 +16,7 @@ internal sealed class StartupLock : IAsyncDisposable
 
     public static async Task<StartupLock> AcquireAsync(DatabaseOptions database, CancellationToken cancellationToken)
     {
-        if (!DatabaseSetup.IsPostgres(database.Provider))
+        if (database.Provider != DatabaseProvider.Postgres)
         {
             return new StartupLock(null);
         }

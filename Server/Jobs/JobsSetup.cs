@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using Quartz;
 
 namespace IdentityServer.Jobs;

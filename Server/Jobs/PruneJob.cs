@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using Microsoft.Extensions.Options;
 using IdentityServer.Telemetry;
 using Quartz;
@@ -7,7 +6,7 @@ namespace IdentityServer.Jobs;
 
 /// <summary>The scheduled prune: retried a bounded number of times, never two at once, cancelled on shutdown.</summary>
 [DisallowConcurrentExecution]
-internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<ServerOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PruneJob> logger) : IJob
+internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<PruningOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PruneJob> logger) : IJob
 {
     public static readonly JobKey Key = new("prune", "maintenance");
 
@@ -17,7 +16,7 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
     /// <summary>A scheduled firing: runs only on the instance that takes this period's lease.</summary>
     public async Task<PruneResult?> RunScheduledAsync(CancellationToken cancellationToken)
     {
-        var pruning = options.Value.Pruning;
+        var pruning = options.Value;
         var lease = pruning.Cron is { Length: > 0 } ? TimeSpan.FromMinutes(30) : pruning.Interval / 2;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -34,7 +33,7 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Ser
     /// <summary>Returns the result, or null when every attempt failed (the next firing tries again).</summary>
     public async Task<PruneResult?> RunAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value.Pruning;
+        var settings = options.Value;
         for (var attempt = 1; ; attempt++)
         {
             try

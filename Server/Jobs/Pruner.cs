@@ -1,5 +1,5 @@
+using IdentityServer.Oidc;
 using System.Diagnostics;
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,12 +17,13 @@ internal sealed class Pruner(
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     ApplicationDbContext db,
-    IOptions<ServerOptions> options,
+    IOptions<PruningOptions> pruning,
+    IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
 {
     private const int SessionBatch = 1000;
 
-    public TimeSpan Retention => options.Value.Pruning.Retention ?? options.Value.Tokens.RefreshTokenLifetime;
+    public TimeSpan Retention => pruning.Value.Retention ?? lifetimes.Value.RefreshTokenLifetime;
 
     public async Task<PruneResult> PruneAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using IdentityServer.Configuration;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Keys;
@@ -33,8 +32,8 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
             if (!generate || configured is not null)
             {
                 throw new InvalidOperationException(configured is null
-                    ? $"Key file '{path}' does not exist. Provide it, or set {ServerOptions.Section}:Keys:GenerateMissing to true."
-                    : $"Key file '{path}' (configured in {ServerOptions.Section}:Keys) does not exist.");
+                    ? $"Key file '{path}' does not exist. Provide it, or set {KeyOptions.Section}:GenerateMissing to true."
+                    : $"Key file '{path}' (configured in {KeyOptions.Section}) does not exist.");
             }
 
             WriteNew(path, create);

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Keys;
 using IdentityServer.Oidc.Storage;
@@ -12,10 +11,12 @@ namespace IdentityServer.Oidc;
 
 internal static class OidcSetup
 {
-    public static IServiceCollection AddOidc(this IServiceCollection services, ServerOptions options, IHostEnvironment environment)
+    /// <param name="declaredScopes">The scope names configuration declares besides the built-in ones.</param>
+    public static IServiceCollection AddOidc(this IServiceCollection services, OidcOptions options, TokenLifetimeOptions lifetimes, KeyOptions keyOptions,
+        IEnumerable<string> declaredScopes, IHostEnvironment environment)
     {
-        var keys = new KeyFiles(options.Keys, environment.ContentRootPath, options.Keys.GenerateMissing || environment.IsDevelopment());
-        var signing = new SigningKeys(keys.RsaSigningKey(), options.Keys.AccessTokenSigningAlgorithm == "ES256" ? keys.EcdsaSigningKey() : null);
+        var keys = new KeyFiles(keyOptions, environment.ContentRootPath, keyOptions.GenerateMissing || environment.IsDevelopment());
+        var signing = new SigningKeys(keys.RsaSigningKey(), keyOptions.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256 ? keys.EcdsaSigningKey() : null);
         services.AddSingleton(signing);
         var encryption = keys.EncryptionKey();
         services.ProtectKeyRingWith(encryption.Rsa);
@@ -53,10 +54,9 @@ internal static class OidcSetup
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
-                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. options.Scopes.Select(s => s.Name)]);
+                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. declaredScopes]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role);
 
-                var lifetimes = options.Tokens;
                 server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(lifetimes.IdentityTokenLifetime)
                     .SetRefreshTokenLifetime(lifetimes.RefreshTokenLifetime)

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using IdentityServer.Configuration;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -16,9 +15,9 @@ internal sealed class ClientRequestRate : IOpenIddictServerHandler<ProcessAuthen
 {
     private readonly PartitionedRateLimiter<string> limiter;
 
-    public ClientRequestRate(IOptions<ServerOptions> options)
+    public ClientRequestRate(IOptions<RateLimitOptions> options)
     {
-        var permits = options.Value.RateLimits.TokenRequestsPerSecondPerClient;
+        var permits = options.Value.TokenRequestsPerSecondPerClient;
         limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>
             new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using IdentityServer.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using IdentityServer.Configuration;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +19,9 @@ internal sealed class SignInThrottle
     private readonly FailureBudget? accounts;
     private readonly FailureBudget? addresses;
 
-    public SignInThrottle(IOptions<ServerOptions> options, TimeProvider time)
+    public SignInThrottle(IOptions<RateLimitOptions> options, TimeProvider time)
     {
-        var limits = options.Value.RateLimits;
+        var limits = options.Value;
         if (limits.Enabled)
         {
             accounts = new(time, limits.FailedSignInsPerMinutePerAccount, Window, limits.LongestBlock);

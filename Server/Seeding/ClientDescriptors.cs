@@ -1,5 +1,4 @@
 using System.Globalization;
-using IdentityServer.Configuration;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -12,7 +11,7 @@ internal static class ClientDescriptors
     {
         d.ClientId = client.ClientId;
         d.DisplayName = client.DisplayName ?? client.ClientId;
-        d.ClientType = client.Type == "public" ? ClientTypes.Public : ClientTypes.Confidential;
+        d.ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential;
         d.ApplicationType = ApplicationTypes.Web;
         d.ConsentType = client.FirstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit;
 

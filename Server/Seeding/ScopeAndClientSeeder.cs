@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -7,7 +6,7 @@ namespace IdentityServer.Seeding;
 
 /// <summary>The scopes and clients configuration declares: created, updated, and removed once undeclared.</summary>
 internal sealed class ScopeAndClientSeeder(
-    IOptions<ServerOptions> options,
+    IOptions<SeedOptions> options,
     IOpenIddictApplicationManager applications,
     IOpenIddictScopeManager scopes,
     DeclaredEntries declared,

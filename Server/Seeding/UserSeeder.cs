@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
@@ -8,7 +7,7 @@ namespace IdentityServer.Seeding;
 
 /// <summary>The users configuration declares (name, email, password, roles): created, updated, and removed once undeclared.</summary>
 internal sealed class UserSeeder(
-    IOptions<ServerOptions> options,
+    IOptions<SeedOptions> options,
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
     TimeProvider time,
@@ -116,7 +115,7 @@ internal sealed class UserSeeder(
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(
-                $"{ServerOptions.Section}:Users: the declared user '{userName}' cannot be applied: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+                $"IdentityServer:Users: the declared user '{userName}' cannot be applied: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -22,7 +21,7 @@ internal sealed class DatabaseTicketStore(
     IServiceScopeFactory scopes,
     IHttpContextAccessor http,
     IDataProtectionProvider protection,
-    IOptionsMonitor<ServerOptions> options,
+    IOptions<SessionLifetimeOptions> options,
     TimeProvider time) : ITicketStore
 {
     private const string CurrentItem = "IdentityServer.Sessions.Current";
@@ -41,7 +40,7 @@ internal sealed class DatabaseTicketStore(
         var id = SessionIds.NewId();
         var hash = SessionIds.Hash(id);
         var now = time.GetUtcNow();
-        var settings = options.CurrentValue.Sessions;
+        var settings = options.Value;
         var request = http.HttpContext?.Request;
         var session = new UserSession
         {
@@ -122,7 +121,7 @@ internal sealed class DatabaseTicketStore(
         if (now - session.LastSeenAt >= LastSeenResolution)
         {
             // Written at most once a minute per session, so a busy page does not write on every request.
-            var expires = now + options.CurrentValue.Sessions.IdleTimeout;
+            var expires = now + options.Value.IdleTimeout;
             await db.Sessions.Where(s => s.Id == hash)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.ExpiresAt, expires));
         }

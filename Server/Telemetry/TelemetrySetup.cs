@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

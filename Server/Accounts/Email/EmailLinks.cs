@@ -1,4 +1,4 @@
-using IdentityServer.Configuration;
+using IdentityServer.Oidc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,7 +11,7 @@ namespace IdentityServer.Accounts.Email;
 /// otherwise mail a victim a valid reset token on the attacker's site. The origin is the configured issuer;
 /// in Development, where the issuer may be left out, the first address the server is bound to.
 /// </summary>
-internal sealed class EmailLinks(IOptions<ServerOptions> options, IServer server, IConfiguration configuration)
+internal sealed class EmailLinks(IOptions<OidcOptions> options, IServer server, IConfiguration configuration)
 {
     public string To(string path, params (string Key, string Value)[] query) =>
         QueryHelpers.AddQueryString(Origin() + path.TrimStart('/'), query.ToDictionary(q => q.Key, q => (string?)q.Value));

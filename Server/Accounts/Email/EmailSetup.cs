@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 
 namespace IdentityServer.Accounts.Email;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using IdentityServer.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Accounts.Email;
@@ -9,10 +8,10 @@ namespace IdentityServer.Accounts.Email;
 /// background, so a slow or unreachable SMTP server changes no response time (and so reveals nothing).
 /// Bounded: when full, a message is dropped (and counted in the log) rather than holding the request.
 /// </summary>
-internal sealed partial class MailQueue(IOptions<ServerOptions> options, ILogger<MailQueue> logger)
+internal sealed partial class MailQueue(IOptions<EmailOptions> options, ILogger<MailQueue> logger)
 {
     private readonly Channel<OutgoingMail> channel = Channel.CreateBounded<OutgoingMail>(
-        new BoundedChannelOptions(Math.Max(1, options.Value.Accounts.Email.QueueCapacity)) { SingleReader = true });
+        new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity)) { SingleReader = true });
 
     private readonly Lock gate = new();
     private int pending;

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -11,7 +10,7 @@ namespace IdentityServer.Accounts.Email;
 /// whatever the host's shutdown timeout cuts off is logged as dropped, by count. Nothing logged carries
 /// a message body, so no link or token reaches the log.
 /// </summary>
-internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimeProvider time, IOptions<ServerOptions> options, IOptions<HostOptions> host, ILogger<MailSender> logger) : BackgroundService
+internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimeProvider time, IOptions<EmailOptions> options, IOptions<HostOptions> host, ILogger<MailSender> logger) : BackgroundService
 {
     // Cancelled at the shutdown deadline: the send under way stops and the rest is skipped. It has no timer,
     // so it is left undisposed: the deadline may fire after the host has disposed this service.
@@ -70,7 +69,7 @@ internal sealed partial class MailSender(MailQueue queue, IMailer mailer, TimePr
 
     private async Task DeliverAsync(OutgoingMail mail, CancellationToken stopping, CancellationToken aborted)
     {
-        var settings = options.Value.Accounts.Email;
+        var settings = options.Value;
         for (var attempt = 1; ; attempt++)
         {
             var last = attempt >= settings.MaxAttempts || stopping.IsCancellationRequested;

@@ -1,4 +1,3 @@
-using IdentityServer.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Accounts.Email;
@@ -7,11 +6,11 @@ namespace IdentityServer.Accounts.Email;
 /// Development (or an explicit PickupDirectory): each message becomes an .eml file a developer opens to
 /// follow the link. The files hold live reset links, so they are owner-only from creation.
 /// </summary>
-internal sealed partial class PickupFolderMailer(IOptions<ServerOptions> options, IHostEnvironment environment, ILogger<PickupFolderMailer> logger) : IMailer
+internal sealed partial class PickupFolderMailer(IOptions<EmailOptions> options, IHostEnvironment environment, ILogger<PickupFolderMailer> logger) : IMailer
 {
     public async Task SendAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Accounts.Email;
+        var settings = options.Value;
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, settings.PickupDirectory ?? "mail"));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");

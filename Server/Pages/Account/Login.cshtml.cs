@@ -4,14 +4,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using IdentityServer.Accounts;
-using IdentityServer.Configuration;
 using IdentityServer.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
 internal sealed class LoginModel(AccountSignInManager signIn, UserManager<ApplicationUser> users, ServerMetrics metrics,
-    IOptions<ServerOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
+    IOptions<AccountOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -40,7 +39,7 @@ internal sealed class LoginModel(AccountSignInManager signIn, UserManager<Applic
 
     public string? Message { get; private set; }
 
-    public bool AllowRegistration => options.Value.Accounts.AllowRegistration;
+    public bool AllowRegistration => options.Value.AllowRegistration;
 
     public IReadOnlyList<IdentityServer.External.ExternalProvider> Providers => providers;
 

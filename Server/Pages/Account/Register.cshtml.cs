@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
-using IdentityServer.Configuration;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, AccountEmails emails, IOptions<ServerOptions> options, TimeProvider time) : PageModel
+internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, AccountEmails emails, IOptions<AccountOptions> options, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -37,11 +36,11 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
 
     public bool Registered { get; private set; }
 
-    public IActionResult OnGet() => options.Value.Accounts.AllowRegistration ? Page() : NotFound();
+    public IActionResult OnGet() => options.Value.AllowRegistration ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!options.Value.Accounts.AllowRegistration)
+        if (!options.Value.AllowRegistration)
         {
             return NotFound();
         }
@@ -85,7 +84,7 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
         if (result.Succeeded)
         {
             await emails.SendConfirmationAsync(user);
-            if (!options.Value.Accounts.RequireConfirmedEmail)
+            if (!options.Value.RequireConfirmedEmail)
             {
                 // Without confirmation a new account is signed in at once, which a taken address cannot imitate (README).
                 await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "pwd");

@@ -1,0 +1,147 @@
+using IdentityServer.Accounts;
+using IdentityServer.Accounts.Email;
+using IdentityServer.Configuration;
+using IdentityServer.Data;
+using IdentityServer.External;
+using IdentityServer.Hosting;
+using IdentityServer.Jobs;
+using IdentityServer.Keys;
+using IdentityServer.Oidc;
+using IdentityServer.RateLimiting;
+using IdentityServer.Seeding;
+using IdentityServer.Sessions;
+using IdentityServer.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Tests.Configuration;
+
+/// <summary>Each feature's validator on its own, no server: what it refuses and the key its message names.</summary>
+public sealed class OptionsValidationTests
+{
+    private static List<string> Failures<TOptions>(string section, IValidateOptions<TOptions> generated, TOptions options)
+        where TOptions : class =>
+        new SectionValidator<TOptions>(section, generated).Validate(Options.DefaultName, options).Failures?.ToList() ?? [];
+
+    private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
+        new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions());
+
+    [Fact]
+    public void EveryFeaturesDefaultsAreValid()
+    {
+        Assert.Empty(Failures(OidcOptions.Section, new OidcOptionsValidator(), new OidcOptions()));
+        Assert.Empty(Failures(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator(), new TokenLifetimeOptions()));
+        Assert.Empty(Failures(KeyOptions.Section, new KeyOptionsValidator(), new KeyOptions()));
+        Assert.Empty(Failures(DatabaseOptions.Section, new DatabaseOptionsValidator(), new DatabaseOptions()));
+        Assert.Empty(Failures(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator(), new SessionLifetimeOptions()));
+        Assert.Empty(Failures(AccountOptions.Section, new AccountOptionsValidator(), new AccountOptions()));
+        Assert.Empty(Failures(EmailOptions.Section, new EmailOptionsValidator(), new EmailOptions()));
+        Assert.Empty(Failures(RateLimitOptions.Section, new RateLimitOptionsValidator(), new RateLimitOptions()));
+        Assert.Empty(Failures(PruningOptions.Section, new PruningOptionsValidator(), new PruningOptions()));
+        Assert.Empty(Failures(TelemetryOptions.Section, new TelemetryOptionsValidator(), new TelemetryOptions()));
+        Assert.Empty(Failures(ExternalOptions.Section, new ExternalOptionsValidator(), new ExternalOptions()));
+        Assert.Empty(Failures(ProxyOptions.Section, new ProxyOptionsValidator(), new ProxyOptions()));
+        Assert.Empty(Failures(SeedOptions.Section, new SeedOptionsValidator(), new SeedOptions()));
+        Assert.Empty(EnvironmentRules.Check(Defaults(), new HostingEnvironment { EnvironmentName = Environments.Development }));
+    }
+
+    [Fact]
+    public void ALifetimeOutOfItsRangeIsNamedWithItsBounds()
+    {
+        var failures = Failures(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator(),
+            new TokenLifetimeOptions { AuthorizationCodeLifetime = TimeSpan.FromMinutes(30), AccessTokenLifetime = TimeSpan.FromMinutes(-1) });
+
+        Assert.Equal(
+            ["IdentityServer:Tokens:AccessTokenLifetime: must be between 00:00:01 and 1.00:00:00.",
+             "IdentityServer:Tokens:AuthorizationCodeLifetime: must be between 00:00:01 and 00:05:00."],
+            failures);
+    }
+
+    [Fact]
+    public void AnUndefinedEnumValueIsNamedWithTheChoices()
+    {
+        var failures = Failures(KeyOptions.Section, new KeyOptionsValidator(), new KeyOptions { AccessTokenSigningAlgorithm = (SigningAlgorithm)7 });
+        Assert.Equal(["IdentityServer:Keys:AccessTokenSigningAlgorithm: use RS256 or ES256."], failures);
+
+        var database = Failures(DatabaseOptions.Section, new DatabaseOptionsValidator(), new DatabaseOptions { Provider = (DatabaseProvider)2, ConnectionString = " " });
+        Assert.Equal(["IdentityServer:Database:Provider: use Sqlite or Postgres.", "IdentityServer:Database:ConnectionString: a connection string is required."], database);
+    }
+
+    [Fact]
+    public void AZeroRateLimitIsRefused()
+    {
+        var failures = Failures(RateLimitOptions.Section, new RateLimitOptionsValidator(), new RateLimitOptions { FailedSignInsPerMinutePerAccount = 0 });
+        Assert.Equal(["IdentityServer:RateLimits:FailedSignInsPerMinutePerAccount: must be between 1 and 2147483647."], failures);
+    }
+
+    [Fact]
+    public void DeclaredClientsAreCheckedAgainstTheDeclaredScopesAndNamedByIndex()
+    {
+        var declared = new SeedOptions
+        {
+            Scopes = [new DeclaredScope { Name = "api" }, new DeclaredScope { Name = "openid" }],
+            Clients =
+            [
+                new DeclaredClient { ClientId = "ok", Secret = "0123456789abcdef", GrantTypes = ["client_credentials"], Scopes = ["api"] },
+                new DeclaredClient { ClientId = "spa", Type = ClientType.Public, Secret = "x", AllowIntrospection = true, GrantTypes = ["authorization_code", "password"], Scopes = ["nope"] },
+            ],
+            Users = [new DeclaredUser { UserName = "alice", Password = "p", Email = "no-at-sign" }, new DeclaredUser { UserName = "ALICE", Password = "p" }],
+        };
+
+        Assert.Equal(
+            [
+                "IdentityServer:Scopes:1:Name: the scope 'openid' is declared twice or shadows a built-in scope.",
+                "IdentityServer:Clients:1:Secret: a public client cannot have a secret.",
+                "IdentityServer:Clients:1:AllowIntrospection: a public client cannot call the introspection endpoint (it has no secret to authenticate with).",
+                "IdentityServer:Clients:1:GrantTypes:1: 'password' is not supported; use authorization_code, refresh_token, client_credentials.",
+                "IdentityServer:Clients:1:RedirectUris: a client using authorization_code needs at least one redirect URI.",
+                "IdentityServer:Clients:1:Scopes:0: the scope 'nope' is not declared under IdentityServer:Scopes.",
+                "IdentityServer:Users:0:Email: 'no-at-sign' is not an email address.",
+                "IdentityServer:Users:1:UserName: 'ALICE' is declared twice.",
+            ],
+            Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
+    }
+
+    [Fact]
+    public void ProvidersProxiesCronAndIssuerAreCheckedByTheirOwnRules()
+    {
+        var external = new ExternalOptions { GitHub = new ProviderCredentials { ClientId = "id" }, Providers = [new OidcProviderOptions { Name = "Corp!", ClientId = "c" }] };
+        Assert.Equal(
+            [
+                "IdentityServer:External:GitHub:ClientSecret: the client secret registered with GitHub is required (set it from an environment variable, not in a file).",
+                "IdentityServer:External:Providers:0:Name: 'Corp!' must be 1-40 lowercase letters, digits or dashes.",
+                "IdentityServer:External:Providers:0:Issuer: an absolute http(s) issuer URL is required.",
+            ],
+            Failures(ExternalOptions.Section, new ExternalOptionsValidator(), external));
+        Assert.Equal(["IdentityServer:KnownProxies:1: 'proxy.local' is not an IP address."],
+            Failures(ProxyOptions.Section, new ProxyOptionsValidator(), new ProxyOptions { KnownProxies = ["10.0.0.1", "proxy.local"] }));
+        Assert.StartsWith("IdentityServer:Pruning:Cron: 'every night' is not a Quartz cron expression",
+            Assert.Single(Failures(PruningOptions.Section, new PruningOptionsValidator(), new PruningOptions { Cron = "every night" })), StringComparison.Ordinal);
+        Assert.Equal(["IdentityServer:Issuer: 'http://id.example.com/' is http while IdentityServer:RequireHttps is true."],
+            Failures(OidcOptions.Section, new OidcOptionsValidator(), new OidcOptions { Issuer = new Uri("http://id.example.com/") }));
+    }
+
+    [Fact]
+    public void OutsideDevelopmentTheIssuerKeyFilesAndAMailServerMustBeSet()
+    {
+        var settings = Defaults() with { Keys = new KeyOptions { AccessTokenSigningAlgorithm = SigningAlgorithm.ES256 } };
+        Assert.Equal(
+            [
+                "IdentityServer:Issuer: an explicit issuer URI is required outside Development.",
+                "IdentityServer:Keys:RsaSigningKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
+                "IdentityServer:Keys:EncryptionKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
+                "IdentityServer:Keys:EcdsaSigningKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
+                "IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.",
+            ],
+            EnvironmentRules.Check(settings, new HostingEnvironment { EnvironmentName = Environments.Production }));
+    }
+
+    [Theory]
+    [InlineData("AccessTokenLifetime", "AccessTokenLifetime")]
+    [InlineData("Clients[0].Scopes[12]", "Clients:0:Scopes:12")]
+    [InlineData("External.Providers[3].Name", "External:Providers:3:Name")]
+    public void APathBecomesAConfigurationKey(string path, string key) =>
+        Assert.Equal(key, SectionValidator<OidcOptions>.KeyOf(path));
+}

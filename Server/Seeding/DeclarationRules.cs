@@ -1,0 +1,153 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IdentityServer.Seeding;
+
+/// <summary>What makes a declared client, scope or user acceptable. Each result names its path (<c>Clients[0].Secret</c>).</summary>
+internal static class DeclarationRules
+{
+    private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials"];
+    private static readonly string[] BuiltInScopes = ["openid", "profile", "email", "roles", "offline_access"];
+
+    public static IEnumerable<ValidationResult> Check(SeedOptions declared)
+    {
+        var scopes = new HashSet<string>(BuiltInScopes, StringComparer.Ordinal);
+        var results = new List<ValidationResult>();
+        for (var i = 0; i < declared.Scopes.Count; i++)
+        {
+            CheckScope(declared.Scopes[i], $"Scopes[{i}]", scopes, results);
+        }
+
+        var clientIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < declared.Clients.Count; i++)
+        {
+            CheckClient(declared.Clients[i], $"Clients[{i}]", scopes, clientIds, results);
+        }
+
+        var userNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < declared.Users.Count; i++)
+        {
+            CheckUser(declared.Users[i], $"Users[{i}]", userNames, results);
+        }
+
+        return results;
+    }
+
+    private static void CheckScope(DeclaredScope scope, string path, HashSet<string> names, List<ValidationResult> results)
+    {
+        if (string.IsNullOrWhiteSpace(scope.Name) || scope.Name.Any(c => c <= ' ' || c == '"' || c == '\\'))
+        {
+            Add(results, path, nameof(scope.Name), $"'{scope.Name}' is not a valid scope name (no spaces, quotes or backslashes).");
+        }
+        else if (!names.Add(scope.Name))
+        {
+            Add(results, path, nameof(scope.Name), $"the scope '{scope.Name}' is declared twice or shadows a built-in scope.");
+        }
+    }
+
+    private static void CheckClient(DeclaredClient c, string path, HashSet<string> scopes, HashSet<string> ids, List<ValidationResult> results)
+    {
+        if (string.IsNullOrWhiteSpace(c.ClientId))
+        {
+            Add(results, path, nameof(c.ClientId), "a client id is required.");
+        }
+        else if (!ids.Add(c.ClientId))
+        {
+            Add(results, path, nameof(c.ClientId), $"'{c.ClientId}' is declared twice.");
+        }
+
+        var isPublic = c.Type == ClientType.Public;
+        if (!Enum.IsDefined(c.Type))
+        {
+            Add(results, path, nameof(c.Type), $"'{c.Type}' must be 'public' or 'confidential'.");
+        }
+        else if (isPublic && !string.IsNullOrEmpty(c.Secret))
+        {
+            Add(results, path, nameof(c.Secret), "a public client cannot have a secret.");
+        }
+        else if (!isPublic && (c.Secret is null || c.Secret.Length < 16))
+        {
+            Add(results, path, nameof(c.Secret), "a confidential client needs a secret of at least 16 characters.");
+        }
+
+        if (isPublic && c.AllowIntrospection)
+        {
+            Add(results, path, nameof(c.AllowIntrospection), "a public client cannot call the introspection endpoint (it has no secret to authenticate with).");
+        }
+
+        if (c.GrantTypes.Count == 0)
+        {
+            Add(results, path, nameof(c.GrantTypes), $"at least one grant type is required ({string.Join(", ", KnownGrants)}).");
+        }
+
+        for (var g = 0; g < c.GrantTypes.Count; g++)
+        {
+            if (!KnownGrants.Contains(c.GrantTypes[g]))
+            {
+                Add(results, path, $"{nameof(c.GrantTypes)}[{g}]", $"'{c.GrantTypes[g]}' is not supported; use {string.Join(", ", KnownGrants)}.");
+            }
+            else if (isPublic && c.GrantTypes[g] == "client_credentials")
+            {
+                Add(results, path, $"{nameof(c.GrantTypes)}[{g}]", "a public client cannot use client_credentials.");
+            }
+        }
+
+        if (c.GrantTypes.Contains("authorization_code") && c.RedirectUris.Count == 0)
+        {
+            Add(results, path, nameof(c.RedirectUris), "a client using authorization_code needs at least one redirect URI.");
+        }
+
+        CheckUris(c.RedirectUris, path, nameof(c.RedirectUris), results);
+        CheckUris(c.PostLogoutRedirectUris, path, nameof(c.PostLogoutRedirectUris), results);
+        for (var s = 0; s < c.Scopes.Count; s++)
+        {
+            if (!scopes.Contains(c.Scopes[s]))
+            {
+                Add(results, path, $"{nameof(c.Scopes)}[{s}]", $"the scope '{c.Scopes[s]}' is not declared under IdentityServer:Scopes.");
+            }
+        }
+
+        foreach (var (name, lifetime) in new[] { (nameof(c.AccessTokenLifetime), c.AccessTokenLifetime), (nameof(c.RefreshTokenLifetime), c.RefreshTokenLifetime) })
+        {
+            if (lifetime <= TimeSpan.Zero)
+            {
+                Add(results, path, name, $"'{lifetime}' must be a positive duration (for example 00:15:00).");
+            }
+        }
+    }
+
+    private static void CheckUser(DeclaredUser u, string path, HashSet<string> names, List<ValidationResult> results)
+    {
+        if (string.IsNullOrWhiteSpace(u.UserName))
+        {
+            Add(results, path, nameof(u.UserName), "a user name is required.");
+        }
+        else if (!names.Add(u.UserName))
+        {
+            Add(results, path, nameof(u.UserName), $"'{u.UserName}' is declared twice.");
+        }
+
+        if (string.IsNullOrEmpty(u.Password))
+        {
+            Add(results, path, nameof(u.Password), "a password is required for a declared user.");
+        }
+
+        if (u.Email is { } email && !email.Contains('@', StringComparison.Ordinal))
+        {
+            Add(results, path, nameof(u.Email), $"'{email}' is not an email address.");
+        }
+    }
+
+    private static void CheckUris(List<string> uris, string path, string member, List<ValidationResult> results)
+    {
+        for (var i = 0; i < uris.Count; i++)
+        {
+            if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.Fragment.Length > 0)
+            {
+                Add(results, path, $"{member}[{i}]", $"'{uris[i]}' must be an absolute URI without a fragment.");
+            }
+        }
+    }
+
+    private static void Add(List<ValidationResult> results, string path, string member, string message) =>
+        results.Add(new ValidationResult(message, [$"{path}.{member}"]));
+}

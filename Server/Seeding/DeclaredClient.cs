@@ -1,0 +1,32 @@
+namespace IdentityServer.Seeding;
+
+/// <summary>A client application as configuration declares it.</summary>
+internal sealed class DeclaredClient
+{
+    public string ClientId { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public ClientType Type { get; set; } = ClientType.Confidential;
+
+    public string? Secret { get; set; }
+
+    /// <summary>First-party clients skip the consent page.</summary>
+    public bool FirstParty { get; set; }
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    public List<string> GrantTypes { get; set; } = [];
+
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary>May call the introspection endpoint (APIs that check tokens).</summary>
+    public bool AllowIntrospection { get; set; }
+
+    public TimeSpan? AccessTokenLifetime { get; set; }
+
+    public TimeSpan? RefreshTokenLifetime { get; set; }
+}
