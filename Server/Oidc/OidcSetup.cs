@@ -23,6 +23,9 @@ internal static class OidcSetup
         services.AddScoped<TokenPrincipalFactory>();
         services.AddScoped<AuthorizationErrorRedirect>();
         services.AddScoped<ConsentScopes>();
+        services.AddScoped<AuthorizationDecision>();
+        services.AddScoped<AuthorizationIssuer>();
+        services.AddSingleton<RequestMarkers>();
         services.AddSingleton<ApplicationSnapshots>();
         services.AddSingleton<ClientSecretCache>();
         services.AddSingleton<CompiledQueries>();

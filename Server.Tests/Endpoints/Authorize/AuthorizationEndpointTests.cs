@@ -157,10 +157,18 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
         var request = ValidRequest();
         request["prompt"] = "consent";
         await OAuth.AuthorizeAsync(browser, request);
-        var form = request.Select(p => KeyValuePair.Create(p.Key, p.Value!)).Append(KeyValuePair.Create("consent", "accept"));
-        var response = await browser.PostFormAsync("/connect/authorize", form);
+        var form = request.Select(p => KeyValuePair.Create(p.Key, p.Value!)).Append(KeyValuePair.Create("consent", "accept")).ToList();
+
+        // A cross-site form posting the answer: the consent page checks the anti-forgery token.
+        var response = await browser.PostFormAsync("/connect/consent", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
+
+        // The answer written straight into the authorization request is no answer: it asks again, no code.
+        var forged = await browser.PostFormAsync("/connect/authorize", form);
+        Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
+        Assert.Null(forged.Headers.Location);
+        Assert.NotNull((await Browser.HtmlAsync(forged)).QuerySelector("form[action='/connect/consent']"));
     }
 
     [Fact]

@@ -1,0 +1,131 @@
+using IdentityServer.Data;
+using IdentityServer.Sessions;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Oidc;
+
+/// <summary>
+/// Decides whether an authorization request OpenIddict has validated may be answered now: who the person is
+/// (and whether they must sign in again for prompt=login or max_age), whether they consented, and then issues
+/// the authorization. The page at /connect/authorize only renders what this returns.
+/// </summary>
+internal sealed class AuthorizationDecision(
+    UserManager<ApplicationUser> users,
+    SignInManager<ApplicationUser> signIn,
+    IOpenIddictApplicationManager applications,
+    AuthorizationIssuer issuer,
+    ConsentScopes consentScopes,
+    AuthorizationErrorRedirect errorRedirect,
+    RequestMarkers markers,
+    TimeProvider time)
+{
+    public const string Accept = "accept";
+    public const string Deny = "deny";
+
+    /// <summary>max_age beyond this (ten years) is not a real request; it is refused rather than computed with.</summary>
+    private const long MaxAgeLimit = 10L * 366 * 24 * 3600;
+
+    public async Task<AuthorizationOutcome> DecideAsync(HttpContext context)
+    {
+        var request = context.GetOpenIddictServerRequest();
+        if (request is null)
+        {
+            return new AuthorizationOutcome.ShowError(Errors.InvalidRequest, "This address only accepts OpenID Connect authorization requests.");
+        }
+
+        if (context.GetOpenIddictServerResponse() is { Error: not null } failure)
+        {
+            return await errorRedirect.TryBuildAsync(context, request, failure) is { } redirect
+                ? new AuthorizationOutcome.RedirectToClient(redirect)
+                : new AuthorizationOutcome.ShowError(failure.Error, failure.ErrorDescription);
+        }
+
+        if (request.MaxAge is < 0 or > MaxAgeLimit)
+        {
+            return new AuthorizationOutcome.ShowError(Errors.InvalidRequest, "The max_age parameter must be a number of seconds between 0 and ten years.");
+        }
+
+        var parameters = Parameters(context.Request);
+        var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
+        var authenticatedAt = cookie.Succeeded ? DatabaseTicketStore.AuthenticatedAt(cookie.Properties) : null;
+        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, parameters, authenticatedAt))
+        {
+            return request.HasPromptValue(PromptValues.None)
+                ? new AuthorizationOutcome.Refuse(Errors.LoginRequired, "The user is not signed in.")
+                : new AuthorizationOutcome.SignInFirst(LoginAddress(context.Request, parameters, request.LoginHint));
+        }
+
+        var ct = context.RequestAborted;
+        var application = await applications.FindByClientIdAsync(request.ClientId!, ct)
+            ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
+        var applicationId = (await applications.GetIdAsync(application, ct))!;
+        var scopes = request.GetScopes();
+        var sessionId = DatabaseTicketStore.CurrentSessionId(context);
+
+        switch (ConsentAnswer(parameters, user))
+        {
+            case Accept:
+                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: true, sessionId, ct));
+            case Deny:
+                return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
+        }
+
+        var consented = await issuer.HasConsentAsync(user, applicationId, scopes, ct);
+        if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
+        {
+            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: !consented, sessionId, ct));
+        }
+
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return new AuthorizationOutcome.Refuse(Errors.ConsentRequired, "The user has not consented to this app.");
+        }
+
+        var clientName = await applications.GetLocalizedDisplayNameAsync(application, ct) ?? request.ClientId!;
+        var formFields = parameters.Where(p => p.Key != RequestMarkers.Consent && p.Key != "__RequestVerificationToken").ToList();
+        return new AuthorizationOutcome.AskConsent(clientName, await consentScopes.DescribeAsync(scopes, ct), formFields);
+    }
+
+    /// <summary>
+    /// prompt=login and max_age force a fresh sign-in, judged by the instant the session records for the last
+    /// interactive authentication (cookie renewals never move it). After prompt=login the return address
+    /// carries a marker, and only a sign-in made after the marker was issued satisfies it.
+    /// </summary>
+    private bool MustReauthenticate(OpenIddictRequest request, List<KeyValuePair<string, StringValues>> parameters, DateTimeOffset? authenticatedAt)
+    {
+        if (authenticatedAt is not { } at)
+        {
+            return true;
+        }
+
+        if (request.HasPromptValue(PromptValues.Login))
+        {
+            return markers.Read(RequestMarkers.Reauthentication, parameters) is not { } marker || at < marker.IssuedAt;
+        }
+
+        return request.MaxAge is { } maxAge && (time.GetUtcNow() - at).TotalSeconds > maxAge;
+    }
+
+    /// <summary>The answer the consent form gave for exactly this request, by this user, a few minutes ago at most.</summary>
+    private string? ConsentAnswer(List<KeyValuePair<string, StringValues>> parameters, ApplicationUser user) =>
+        markers.Read(RequestMarkers.Consent, parameters) is { Payload: var payload } && payload.Split('|') is [var answer, var userId] && userId == user.Id
+            ? answer
+            : null;
+
+    private string LoginAddress(HttpRequest http, List<KeyValuePair<string, StringValues>> parameters, string? loginHint)
+    {
+        var protocol = RequestMarkers.ProtocolParameters(parameters).ToList();
+        var marker = markers.Create(RequestMarkers.Reauthentication, protocol, "");
+        var returnUrl = http.PathBase + http.Path + QueryString.Create(protocol.Append(KeyValuePair.Create(RequestMarkers.Reauthentication, new StringValues(marker))));
+        return "/Account/Login" + QueryString.Create([KeyValuePair.Create("ReturnUrl", (string?)returnUrl), KeyValuePair.Create("LoginHint", loginHint)]).ToUriComponent();
+    }
+
+    private static List<KeyValuePair<string, StringValues>> Parameters(HttpRequest http) =>
+        http.HasFormContentType ? [.. http.Form] : [.. http.Query];
+}
