@@ -31,6 +31,9 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         upstream.Settings["IdentityServer:Users:1:Email"] = "uma@example.com";
         upstream.Settings["IdentityServer:Users:1:Name"] = "Uma Upstream";
         upstream.Settings["IdentityServer:Users:1:Password"] = "juniper falcon harbour 19";
+
+        // An upstream account whose address is unconfirmed still signs in there; its tokens say email_verified=false.
+        upstream.Settings["IdentityServer:Accounts:RequireConfirmedEmail"] = "false";
         upstream.UseKestrel(upstreamPort);
         upstream.StartServer();
 
@@ -187,6 +190,33 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         var linked = await LocalUserForAsync("alice");
         Assert.NotNull(linked);
         Assert.Equal("alice", linked.UserName);
+    }
+
+    [Fact]
+    public async Task AnUnverifiedEmailOfAnExistingAccountNeitherLinksToItNorIsClaimed()
+    {
+        await using (var scope = upstream.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var alice = (await users.FindByNameAsync("alice"))!;
+            alice.EmailConfirmed = false;
+            Assert.True((await users.UpdateAsync(alice)).Succeeded);
+        }
+
+        using var journey = new Journey();
+        var landed = await SignInThroughUpstreamAsync(journey, "alice", ServerFactory.AlicePassword);
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        Assert.Equal("/Account/Manage", journey.Current.AbsolutePath);
+        Assert.DoesNotContain("alice@example.com", await landed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A new account of its own, without the address; the local alice has no provider linked.
+        var created = await LocalUserForAsync("alice");
+        Assert.NotNull(created);
+        Assert.NotEqual("alice", created.UserName);
+        Assert.Null(created.Email);
+        await using var local = main.Services.CreateAsyncScope();
+        var localUsers = local.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Empty(await localUsers.GetLoginsAsync((await localUsers.FindByNameAsync("alice"))!));
     }
 
     [Fact]

@@ -70,6 +70,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void OutsideDevelopmentAccountMailWithNeitherAnSmtpHostNorAPickupDirectoryStopsStartUp()
+    {
+        using var factory = new ProductionFactory();
+        factory.Settings["IdentityServer:Issuer"] = "http://id.example.test/";
+        factory.Settings["IdentityServer:RequireHttps"] = "false";
+        factory.Settings["IdentityServer:Keys:GenerateMissing"] = "true";
+        factory.Settings["IdentityServer:Accounts:Email:PickupDirectory"] = "";
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient()).Message;
+        Assert.Contains("IdentityServer:Accounts:Email:SmtpHost", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestartWithUnchangedConfigurationChangesNothing()
     {
         var folder = ServerFactory.NewFolder();

@@ -34,6 +34,29 @@ public static partial class People
     }
 
     /// <summary>
+    /// Turns the authenticator app on from the 2FA page of a signed-in browser, with a code for the key the page
+    /// shows: the key, and the page's answer (the recovery codes, or a redirect when the change is refused).
+    /// </summary>
+    public static async Task<(string Key, HttpResponseMessage Answer)> EnableTwoFactorAsync(Browser browser)
+    {
+        var page = await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/TwoFactor"));
+        var key = page.QuerySelector("#shared-key")!.TextContent;
+        var answer = await PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string> { ["Code"] = Totp(key, DateTimeOffset.UtcNow) }, "Enable");
+        return (key, answer);
+    }
+
+    /// <summary>
+    /// Signs in with the password, then the authenticator code for <paramref name="codeTime"/> (the code used to
+    /// enrol is spent: pass a later step for the next sign-in); the answer of the code page.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SignInWithSecondFactorAsync(Browser browser, string login, string password, string key, DateTimeOffset codeTime, string returnUrl = "/")
+    {
+        var first = await SignInAsync(browser, login, password, returnUrl);
+        Assert.StartsWith("/Account/LoginWith2fa", first.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        return await browser.SubmitFormAsync(await browser.GetAsync(first.Headers.Location.OriginalString), new Dictionary<string, string> { ["Code"] = Totp(key, codeTime) });
+    }
+
+    /// <summary>
     /// Completes once every message the server has queued so far is delivered or given up on: mail is sent in
     /// the background, so a test waits on this signal before it reads what was sent.
     /// </summary>

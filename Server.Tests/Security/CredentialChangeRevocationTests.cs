@@ -5,8 +5,9 @@ namespace IdentityServer.Tests.Security;
 
 /// <summary>
 /// A refresh token whose browser session has already ended (idle timeout: the session→grant link is gone)
-/// must still die when the person changes their password or signs out everywhere; the token endpoint refuses
-/// grants made before a security-stamp change; the browser that made the change keeps its own apps.
+/// must still die when the person changes or resets their password, turns 2FA on or off, or signs out
+/// everywhere; the token endpoint refuses grants made before a security-stamp change; the browser that made
+/// the change keeps its own apps.
 /// </summary>
 public sealed class CredentialChangeRevocationTests
 {
@@ -14,14 +15,26 @@ public sealed class CredentialChangeRevocationTests
 
     private static Dictionary<string, string> Refresh(string token) => Grants.RefreshToken(OAuth.Spa, token);
 
-    /// <summary>An app signed in through a browser whose session then timed out (and was read once, so its links are gone).</summary>
-    private static async Task<string> OrphanedRefreshTokenAsync(ServerFactory server)
+    /// <summary>
+    /// An app signed in through a browser (made ready by <paramref name="prepare"/>, if given) whose session then
+    /// timed out and was read once, so its links are gone. The app's refresh token still works on its own: it is
+    /// used once here, and the rotated one is returned.
+    /// </summary>
+    private static async Task<string> OrphanedRefreshTokenAsync(ServerFactory server, Func<Browser, Task>? prepare = null)
     {
         using var browser = server.CreateBrowser();
+        if (prepare is not null)
+        {
+            await prepare(browser);
+        }
+
         var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
         server.Time.Advance(TimeSpan.FromHours(9));
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/Account/Manage")).StatusCode);
-        return refresh;
+
+        var refreshed = await OAuth.TokenAsync(browser.Http, Refresh(refresh));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        return (await OAuth.JsonAsync(refreshed)).GetProperty("refresh_token").GetString()!;
     }
 
     private static async Task AssertRefusedAsync(ServerFactory server, string refresh)
@@ -45,6 +58,54 @@ public sealed class CredentialChangeRevocationTests
             ["CurrentPassword"] = ServerFactory.AlicePassword, ["NewPassword"] = NewPassword,
         });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+
+        await AssertRefusedAsync(server, orphan);
+    }
+
+    [Fact]
+    public async Task PasswordResetRevokesRefreshTokensOfSessionsThatAlreadyEnded()
+    {
+        using var server = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(server);
+
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "alice@example.com" })).StatusCode);
+        var (_, link) = await People.LastMailAsync(server, "alice@example.com");
+        var reset = await browser.SubmitFormAsync(await browser.GetAsync(new Uri(link).PathAndQuery), new Dictionary<string, string> { ["Password"] = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+
+        await AssertRefusedAsync(server, orphan);
+    }
+
+    [Fact]
+    public async Task TurningTwoFactorOnRevokesRefreshTokensOfSessionsThatAlreadyEnded()
+    {
+        using var server = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(server);
+
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        Assert.Equal(HttpStatusCode.OK, (await People.EnableTwoFactorAsync(browser)).Answer.StatusCode);
+
+        await AssertRefusedAsync(server, orphan);
+    }
+
+    [Fact]
+    public async Task TurningTwoFactorOffRevokesRefreshTokensOfSessionsThatAlreadyEnded()
+    {
+        using var server = new ServerFactory();
+        var key = "";
+
+        // The app's grant is made after 2FA went on (the browser that turned it on keeps its apps).
+        var orphan = await OrphanedRefreshTokenAsync(server, async first =>
+        {
+            await People.SignInAsync(first, "alice", ServerFactory.AlicePassword, "/");
+            (key, _) = await People.EnableTwoFactorAsync(first);
+        });
+
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await People.SignInWithSecondFactorAsync(browser, "alice", ServerFactory.AlicePassword, key, DateTimeOffset.UtcNow.AddSeconds(30))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string>(), "Disable")).StatusCode);
 
         await AssertRefusedAsync(server, orphan);
     }

@@ -59,9 +59,7 @@ public sealed class SecretsAtRestTests(ServerFactory server) : IClassFixture<Ser
     {
         using var browser = server.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        var page = await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/TwoFactor"));
-        var key = page.QuerySelector("#shared-key")!.TextContent;
-        var enabled = await People.PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) }, "Enable");
+        var (key, enabled) = await People.EnableTwoFactorAsync(browser);
         Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
         var codes = (await Browser.HtmlAsync(enabled)).QuerySelectorAll("#recovery-codes code").Select(c => c.TextContent).ToList();
         Assert.NotEmpty(codes);
@@ -72,9 +70,7 @@ public sealed class SecretsAtRestTests(ServerFactory server) : IClassFixture<Ser
 
         // And the second factor still works: a fresh sign-in asks for it and accepts the app's code.
         using var fresh = server.CreateBrowser();
-        var first = await People.SignInAsync(fresh, "alice", ServerFactory.AlicePassword, "/");
-        Assert.StartsWith("/Account/LoginWith2fa", first.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        var right = await fresh.SubmitFormAsync(await fresh.GetAsync(first.Headers.Location.OriginalString), new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+        var right = await People.SignInWithSecondFactorAsync(fresh, "alice", ServerFactory.AlicePassword, key, DateTimeOffset.UtcNow);
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         await People.PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string>(), "Disable");
     }

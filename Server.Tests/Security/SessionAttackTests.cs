@@ -2,6 +2,7 @@ using System.Net;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace IdentityServer.Tests.Security;
 
 /// <summary>
 /// Attacks on the sign-in session, performed on the wire: a planted session cookie (fixation), max_age and
-/// prompt=login defeated by cookie renewal, auth_time moved by renewal, an absurd max_age.
+/// prompt=login defeated by cookie renewal or by a stale or borrowed marker, auth_time moved by renewal, an
+/// absurd max_age.
 /// Each test has its own server: they move the clock.
 /// </summary>
 public sealed class SessionAttackTests
@@ -26,8 +28,31 @@ public sealed class SessionAttackTests
         var planted = CookieValue(await People.SignInAsync(victim, "bob", BobPassword, "/"));
         var signedIn = await People.SignInAsync(victim, "alice", ServerFactory.AlicePassword, "/");
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var fresh = CookieValue(signedIn);
 
+        await AssertANewSessionLeavesThePlantedOneAnonymousAsync(server, planted, CookieValue(signedIn));
+    }
+
+    [Fact]
+    public async Task APlantedSessionCookieIsAnonymousOnceTheVictimSignsInWithTheSecondFactor()
+    {
+        using var server = WithBob();
+        string key;
+        using (var owner = server.CreateBrowser())
+        {
+            await People.SignInAsync(owner, "alice", ServerFactory.AlicePassword, "/");
+            key = (await People.EnableTwoFactorAsync(owner)).Key;
+        }
+
+        using var victim = server.CreateBrowser();
+        var planted = CookieValue(await People.SignInAsync(victim, "bob", BobPassword, "/"));
+        var signedIn = await People.SignInWithSecondFactorAsync(victim, "alice", ServerFactory.AlicePassword, key, DateTimeOffset.UtcNow.AddSeconds(30));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        await AssertANewSessionLeavesThePlantedOneAnonymousAsync(server, planted, CookieValue(signedIn));
+    }
+
+    private static async Task AssertANewSessionLeavesThePlantedOneAnonymousAsync(ServerFactory server, string planted, string fresh)
+    {
         Assert.NotEqual(SessionId(server, planted), SessionId(server, fresh));
         using var attacker = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         Assert.Equal(HttpStatusCode.Redirect, (await GetWithCookieAsync(attacker, "/Account/Manage", planted)).StatusCode);
@@ -52,19 +77,18 @@ public sealed class SessionAttackTests
     {
         using var server = new ServerFactory();
         using var browser = server.CreateBrowser();
-        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var session = SessionId(server, CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/")));
         server.Time.Advance(TimeSpan.FromMinutes(3));
 
         var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
         request["max_age"] = "60";
 
-        // The first request renews the cookie (security-stamp revalidation); neither may answer with a code.
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith("/Account/Login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        }
+        // The first request renews the cookie (security-stamp revalidation): the same session comes back in a
+        // new cookie. Neither request may answer with a code.
+        var renewing = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        AssertAsksToSignIn(renewing);
+        Assert.Equal(session, SessionId(server, CookieValue(renewing)));
+        AssertAsksToSignIn(await browser.GetAsync(OAuth.AuthorizeUrl(request)));
     }
 
     [Fact]
@@ -75,27 +99,18 @@ public sealed class SessionAttackTests
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         server.Time.Advance(TimeSpan.FromMinutes(3));
 
-        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
-        request["prompt"] = "login";
-        var toLogin = await browser.GetAsync(OAuth.AuthorizeUrl(request));
-        Assert.StartsWith("/Account/Login", toLogin.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        var returnUrl = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(toLogin.Headers.Location!.OriginalString.Split('?', 2)[1])["ReturnUrl"].ToString();
+        var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
 
         // Revisiting the return address (twice: the first renews the cookie) without signing in.
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var revisit = await browser.GetAsync(returnUrl);
-            Assert.Equal(HttpStatusCode.Redirect, revisit.StatusCode);
-            Assert.StartsWith("/Account/Login", revisit.Headers.Location!.OriginalString, StringComparison.Ordinal);
+            AssertAsksToSignIn(await browser.GetAsync(returnUrl));
         }
 
         // Signing in there does answer, with auth_time the new sign-in.
         server.Time.Advance(TimeSpan.FromSeconds(5));
         var signedIn = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, returnUrl);
-        var back = await browser.GetAsync(signedIn.Headers.Location!.OriginalString);
-        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
-        Assert.StartsWith(OAuth.WebRedirect, back.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
-        Assert.Contains("code=", back.Headers.Location!.Query, StringComparison.Ordinal);
+        AssertAnswersWithACode(await browser.GetAsync(signedIn.Headers.Location!.OriginalString));
     }
 
     [Fact]
@@ -104,15 +119,38 @@ public sealed class SessionAttackTests
         using var server = new ServerFactory();
         using var browser = server.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
-        request["prompt"] = "login";
-        var toLogin = await browser.GetAsync(OAuth.AuthorizeUrl(request));
-        var returnUrl = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(toLogin.Headers.Location!.OriginalString.Split('?', 2)[1])["ReturnUrl"].ToString();
+        server.Time.Advance(TimeSpan.FromMinutes(1));
+        var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
+
+        // Within the marker's five minutes, a sign-in made after it satisfies it.
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        AssertAnswersWithACode(await browser.GetAsync(returnUrl));
+
+        // Past them, not even a sign-in made just now does.
+        server.Time.Advance(TimeSpan.FromMinutes(6));
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        AssertAsksToSignIn(await browser.GetAsync(returnUrl));
+    }
+
+    [Fact]
+    public async Task APromptLoginMarkerMovedToAnotherRequestDoesNotSatisfyIt()
+    {
+        using var server = new ServerFactory();
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        server.Time.Advance(TimeSpan.FromMinutes(1));
+        var challenge = OAuth.Pkce().Challenge;
+        var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, challenge));
+        var marker = QueryHelpers.ParseQuery(returnUrl.Split('?', 2)[1])["reauth"].ToString();
+        Assert.NotEmpty(marker);
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
 
-        server.Time.Advance(TimeSpan.FromMinutes(6));
-        var late = await browser.GetAsync(returnUrl);
-        Assert.StartsWith("/Account/Login", late.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        // The same client and scopes, another state and nonce: the marker names the request it was issued for.
+        var other = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, challenge);
+        other["prompt"] = "login";
+        other["reauth"] = marker;
+        AssertAsksToSignIn(await browser.GetAsync(OAuth.AuthorizeUrl(other)));
+        AssertAnswersWithACode(await browser.GetAsync(returnUrl));
     }
 
     [Fact]
@@ -143,6 +181,28 @@ public sealed class SessionAttackTests
         request["max_age"] = maxAge;
         var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    /// <summary>Sends a prompt=login request from a signed-in browser; the return address it is sent to sign in with (it carries the marker).</summary>
+    private static async Task<string> PromptLoginReturnUrlAsync(Browser browser, Dictionary<string, string?> request)
+    {
+        request["prompt"] = "login";
+        var toLogin = await browser.GetAsync(OAuth.AuthorizeUrl(request));
+        AssertAsksToSignIn(toLogin);
+        return QueryHelpers.ParseQuery(toLogin.Headers.Location!.OriginalString.Split('?', 2)[1])["ReturnUrl"].ToString();
+    }
+
+    private static void AssertAsksToSignIn(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/Login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    private static void AssertAnswersWithACode(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(OAuth.WebRedirect, response.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("code=", response.Headers.Location!.Query, StringComparison.Ordinal);
     }
 
     internal const string BobPassword = "mulberry tractor lantern 58";
