@@ -70,6 +70,22 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
         Assert.Contains("GET", posted.Content.Headers.Allow);
     }
 
+    [Fact]
+    public async Task AConsentAnswerThatIsNoFormIsA400()
+    {
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        var token = (await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword")))
+            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        // The anti-forgery token in its header, the body JSON: the framework's check passes, the form is not there.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/consent") { Content = new StringContent("{\"consent\":\"accept\"}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("RequestVerificationToken", token);
+        var response = await browser.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("text/plain")]

@@ -1,6 +1,5 @@
 using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace IdentityServer.Tests.Hosting;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using IdentityServer.Data;
 using IdentityServer.Jobs;
-using IdentityServer.Sessions;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

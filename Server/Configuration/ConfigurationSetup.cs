@@ -10,7 +10,6 @@ using IdentityServer.RateLimiting;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Configuration;
 

@@ -1,5 +1,3 @@
-using IdentityServer.Data;
-using IdentityServer.Oidc;
 using OpenIddict.Client;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,6 +1,5 @@
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IdentityServer.Health;
 

@@ -185,7 +185,9 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
     [Fact]
     public async Task PromptLoginAsksForTheDesignatedUserAgain()
     {
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        await using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
         var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
         request["prompt"] = "login";
@@ -197,7 +199,7 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
         var page = await Browser.HtmlAsync(await browser.GetAsync(response.Headers.Location.OriginalString));
         Assert.Equal("alice", page.QuerySelector("input[name=Login]")!.GetAttribute("value"));
 
-        server.Time.Advance(TimeSpan.FromSeconds(2));
+        own.Time.Advance(TimeSpan.FromSeconds(2));
         var redirect = await OAuth.AuthorizeAsync(browser, request);
         Assert.True(OAuth.Query(redirect).ContainsKey("code"));
     }
@@ -205,9 +207,11 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
     [Fact]
     public async Task MaxAgeOlderThanTheSessionAsksToSignInAgain()
     {
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        await using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
-        server.Time.Advance(TimeSpan.FromMinutes(2));
+        own.Time.Advance(TimeSpan.FromMinutes(2));
         var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
         request["max_age"] = "60";
         var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));

@@ -230,12 +230,14 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task RefreshReuseAfterTheLeewayRevokesTheWholeChain()
     {
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        await using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         var tokens = await OAuth.SignInSpaAsync(browser);
         var original = tokens.GetProperty("refresh_token").GetString()!;
         var rotated = (await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, Refresh(original)))).GetProperty("refresh_token").GetString()!;
 
-        server.Time.Advance(TimeSpan.FromSeconds(6));
+        own.Time.Advance(TimeSpan.FromSeconds(6));
         await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(original)), HttpStatusCode.BadRequest, "invalid_grant");
         await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(rotated)), HttpStatusCode.BadRequest, "invalid_grant");
     }
@@ -252,25 +254,17 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task RefreshFailsOnceTheUserIsLockedOut()
     {
-        using var browser = server.CreateBrowser();
+        // Its own server: alice is locked.
+        await using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
-        using (var scope = server.Services.CreateScope())
+        using (var scope = own.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var alice = (await users.FindByNameAsync("alice"))!;
-            await users.SetLockoutEndDateAsync(alice, server.Time.GetUtcNow().AddHours(1));
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("alice"))!, own.Time.GetUtcNow().AddHours(1));
         }
 
-        try
-        {
-            await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(refresh)), HttpStatusCode.BadRequest, "invalid_grant");
-        }
-        finally
-        {
-            using var scope = server.Services.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("alice"))!, null);
-        }
+        await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(refresh)), HttpStatusCode.BadRequest, "invalid_grant");
     }
 
     [Fact]

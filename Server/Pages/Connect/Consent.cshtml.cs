@@ -16,6 +16,12 @@ internal sealed class ConsentModel(UserManager<ApplicationUser> users, RequestMa
 {
     public async Task<IActionResult> OnPostAsync()
     {
+        // The anti-forgery token may come in a header, so a body that is no form gets this far (found by the fuzz test).
+        if (!Request.HasFormContentType)
+        {
+            return BadRequest("The consent form must be posted as a form.");
+        }
+
         var answer = Request.Form[RequestMarkers.Consent].ToString();
         if (answer is not (AuthorizationDecision.Accept or AuthorizationDecision.Deny))
         {
