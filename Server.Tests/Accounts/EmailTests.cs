@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using IdentityServer.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class EmailTests
         using var smtp = SimpleSmtpServer.Start(port);
         using var server = new ServerFactory();
         server.Settings["IdentityServer:Accounts:Email:SmtpHost"] = "127.0.0.1";
-        server.Settings["IdentityServer:Accounts:Email:SmtpPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        server.Settings["IdentityServer:Accounts:Email:SmtpPort"] = port.ToString(CultureInfo.InvariantCulture);
         server.Settings["IdentityServer:Accounts:Email:SmtpSecurity"] = "None";
         using var browser = server.CreateBrowser();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
@@ -74,7 +75,7 @@ public sealed class LoginPageTests(ServerFactory server) : IClassFixture<ServerF
             foreach (var (login, samples) in new[] { ("nobody-" + i, unknown), ("alice", wrong) })
             {
                 var page = await browser.GetAsync("/Account/Login");
-                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var clock = Stopwatch.StartNew();
                 var response = await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Login"] = login, ["Password"] = "not the password " + i });
                 samples.Add(clock.Elapsed.TotalMilliseconds);
                 Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -115,7 +116,7 @@ public sealed class LoginPageTests(ServerFactory server) : IClassFixture<ServerF
     public async Task HugeInputGetsAQuick4xx()
     {
         using var browser = server.CreateBrowser();
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var started = Stopwatch.StartNew();
         var longName = await SignInAsync(browser, new string('a', 10_000), "password password");
         var longPassword = await SignInAsync(browser, "alice", new string('p', 1_000_000));
         Assert.Equal(HttpStatusCode.BadRequest, longName.StatusCode);

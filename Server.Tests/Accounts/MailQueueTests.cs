@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using IdentityServer.Accounts.Email;
 using IdentityServer.Tests.Infrastructure;
 using MailKit.Net.Smtp;
@@ -86,7 +87,7 @@ public sealed class MailQueueTests
 
         Assert.Equal(3, mailer.Attempts);
         var mail = Assert.Single(mailer.Delivered);
-        var code = System.Text.RegularExpressions.Regex.Match(mail.HtmlBody, "code=([^&\"]+)").Groups[1].Value;
+        var code = Regex.Match(mail.HtmlBody, "code=([^&\"]+)").Groups[1].Value;
         Assert.NotEmpty(code);
         Assert.Contains(logs.Entries, e => e.Contains("retrying", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Contains("ResetPassword", StringComparison.Ordinal) || e.Contains(code, StringComparison.Ordinal));

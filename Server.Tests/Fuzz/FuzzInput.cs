@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace IdentityServer.Tests.Fuzz;
@@ -100,7 +101,7 @@ internal sealed class FuzzInput(Random random)
             }
             else
             {
-                text.Append('%').Append(Chance(0.5) ? b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture) : b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                text.Append('%').Append(Chance(0.5) ? b.ToString("X2", CultureInfo.InvariantCulture) : b.ToString("x2", CultureInfo.InvariantCulture));
             }
 
             if (mode == 4 && Chance(0.05))

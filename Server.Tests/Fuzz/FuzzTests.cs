@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using IdentityServer.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace IdentityServer.Tests.Fuzz;
@@ -43,7 +44,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void EveryPageUnderServerPagesIsFuzzed()
     {
-        var pages = Path.Combine(RepositoryRoot(), "Server", "Pages");
+        var pages = Path.Combine(Repository.Root, "Server", "Pages");
         var routes = Directory.GetFiles(pages, "*.cshtml", SearchOption.AllDirectories)
             .Where(file => !Path.GetFileName(file).StartsWith('_') && !file.Contains($"{Path.DirectorySeparatorChar}Shared{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(file => PageRoute().Match(File.ReadLines(file).First()) is { Success: true } m
@@ -70,17 +71,6 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
 
     private static int? Setting(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static string RepositoryRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "IdentityServer.sln")))
-        {
-            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("IdentityServer.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory;
-    }
 
     [GeneratedRegex("^@page\\s+\"(?<template>[^\"]+)\"")]
     private static partial Regex PageRoute();

@@ -1,7 +1,10 @@
+using System.Net;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Tests.Hosting;
 
@@ -119,9 +122,9 @@ public sealed class ConfigurationTests
             second.OverrideClient(OAuth.Spa, "RedirectUris:0", "http://localhost:5173/new-callback");
             using var browser = second.CreateBrowser();
             var old = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, OAuth.Pkce().Challenge)));
-            Assert.Equal(System.Net.HttpStatusCode.BadRequest, old.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
             var updated = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, "http://localhost:5173/new-callback", OAuth.Pkce().Challenge)));
-            Assert.Equal(System.Net.HttpStatusCode.Redirect, updated.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, updated.StatusCode);
             Assert.StartsWith("/Account/Login", updated.Headers.Location!.OriginalString, StringComparison.Ordinal);
         }
         finally
@@ -148,7 +151,7 @@ public sealed class ConfigurationTests
         factory.CreateClient().Dispose();
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        var secrets = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().Select(a => a.ClientSecret).ToListAsync();
+        var secrets = await db.Set<OpenIddictEntityFrameworkCoreApplication>().Select(a => a.ClientSecret).ToListAsync();
         Assert.DoesNotContain(OAuth.MachineSecret, secrets);
         Assert.Contains(secrets, s => s is { Length: > 40 });
         var hashes = await db.Users.Select(u => u.PasswordHash).ToListAsync();
@@ -159,19 +162,19 @@ public sealed class ConfigurationTests
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        var apps = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().OrderBy(a => a.ClientId)
+        var apps = await db.Set<OpenIddictEntityFrameworkCoreApplication>().OrderBy(a => a.ClientId)
             .Select(a => a.ClientId + a.ConcurrencyToken + a.ClientSecret + a.Permissions + a.RedirectUris).ToListAsync();
-        var scopes = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope>().Select(s => s.Name + s.ConcurrencyToken).ToListAsync();
+        var scopes = await db.Set<OpenIddictEntityFrameworkCoreScope>().Select(s => s.Name + s.ConcurrencyToken).ToListAsync();
         var users = await db.Users.Select(u => u.UserName + u.ConcurrencyStamp + u.PasswordHash + u.SecurityStamp).ToListAsync();
         return string.Join("\n", apps.Concat(scopes).Concat(users));
     }
 
     private sealed class ProductionFactory : ServerFactory
     {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseEnvironment(builder, "Production");
+            builder.UseEnvironment("Production");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Hosting;
@@ -8,7 +9,7 @@ public sealed class FileModeTests
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     [UnixFact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    [UnsupportedOSPlatform("windows")]
     public async Task TheDatabaseItsJournalsTheKeysAndThePickedUpMailAreOwnerOnly()
     {
         using var server = new ServerFactory();

@@ -1,5 +1,7 @@
 using IdentityServer.Data;
+using IdentityServer.Data.CompiledModels.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace IdentityServer.Tests.Hosting;
@@ -35,7 +37,7 @@ public sealed class ModelMigrationsTests
         var fromCode = new DbContextOptionsBuilder<ApplicationDbContext>().UseSqlite("Data Source=:memory:")
             .ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>().UseOpenIddict();
         var compiled = new DbContextOptionsBuilder<ApplicationDbContext>().UseSqlite("Data Source=:memory:")
-            .UseModel(IdentityServer.Data.CompiledModels.Sqlite.ApplicationDbContextModel.Instance).UseOpenIddict();
+            .UseModel(ApplicationDbContextModel.Instance).UseOpenIddict();
         using var code = new ApplicationDbContext(fromCode.Options);
         using var ahead = new ApplicationDbContext(compiled.Options);
 
@@ -43,7 +45,7 @@ public sealed class ModelMigrationsTests
     }
 
     /// <summary>Tables, columns, keys, indexes and foreign keys, one line each.</summary>
-    private static List<string> Describe(Microsoft.EntityFrameworkCore.Metadata.IModel model) =>
+    private static List<string> Describe(IModel model) =>
         model.GetEntityTypes().OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e =>
             new[] { $"{e.Name} -> {e.GetTableName()}" }
                 .Concat(e.GetProperties().Select(p =>

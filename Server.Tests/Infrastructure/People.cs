@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using IdentityServer.Accounts.Email;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,11 +96,11 @@ public static partial class People
         }
 
 #pragma warning disable CA5350 // RFC 6238 authenticator apps use HMAC-SHA1.
-        var hash = System.Security.Cryptography.HMACSHA1.HashData(key, counter);
+        var hash = HMACSHA1.HashData(key, counter);
 #pragma warning restore CA5350
         var offset = hash[^1] & 0x0f;
         var code = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (code % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return (code % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
     }
 
     private static byte[] Base32(string text)

@@ -1,7 +1,9 @@
+using IdentityServer.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -75,7 +77,7 @@ public class ServerFactory : WebApplicationFactory<Program>
 
             // Pooled contexts keep their logger, which caches "is anyone listening?" for a second; tests that
             // observe commands through DiagnosticListener subscribe just before acting, so no caching here.
-            services.ConfigureDbContext<IdentityServer.Data.ApplicationDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
+            services.ConfigureDbContext<ApplicationDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
             if (CheapHashing)
             {
                 services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
@@ -89,7 +91,7 @@ public class ServerFactory : WebApplicationFactory<Program>
 
     public static void DeleteFolder(string path)
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(path, recursive: true);

@@ -1,11 +1,14 @@
+using System.Data.Common;
 using System.Diagnostics;
 using IdentityServer.Data;
 using IdentityServer.Jobs;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Tests.Jobs;
@@ -75,8 +78,8 @@ public sealed class PruneTests
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         return (
-            (await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().Select(t => t.Id!).ToListAsync()).ToHashSet(),
-            (await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>().Select(a => a.Id!).ToListAsync()).ToHashSet(),
+            (await db.Set<OpenIddictEntityFrameworkCoreToken>().Select(t => t.Id!).ToListAsync()).ToHashSet(),
+            (await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().Select(a => a.Id!).ToListAsync()).ToHashSet(),
             (await db.Sessions.Select(s => s.Id).ToListAsync()).ToHashSet());
     }
 
@@ -176,7 +179,7 @@ public sealed class PruneTests
 
         var tokenQuery = commands.Sql.First(s => s.Contains("FROM \"OpenIddictTokens\"", StringComparison.Ordinal) && s.Contains("CreationDate", StringComparison.Ordinal));
         var authorizationQuery = commands.Sql.First(s => s.Contains("FROM \"OpenIddictAuthorizations\"", StringComparison.Ordinal) && s.Contains("CreationDate", StringComparison.Ordinal));
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabaseFile}");
+        await using var connection = new SqliteConnection($"Data Source={server.DatabaseFile}");
         await connection.OpenAsync();
         foreach (var (sql, index) in new[] { (tokenQuery, "IX_OpenIddictTokens_CreationDate"), (authorizationQuery, "IX_OpenIddictAuthorizations_CreationDate") })
         {
@@ -186,7 +189,7 @@ public sealed class PruneTests
         }
     }
 
-    private static async Task<string> PlanAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    private static async Task<string> PlanAsync(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
@@ -218,7 +221,7 @@ public sealed class PruneTests
             return new Detach(subscriptions);
         }
 
-        protected virtual void OnCommand(System.Data.Common.DbCommand command)
+        protected virtual void OnCommand(DbCommand command)
         {
         }
 
@@ -259,12 +262,12 @@ public sealed class PruneTests
 
         public Dictionary<string, IReadOnlyList<(string, object?)>> Parameters { get; } = new(StringComparer.Ordinal);
 
-        protected override void OnCommand(System.Data.Common.DbCommand command)
+        protected override void OnCommand(DbCommand command)
         {
             lock (Sql)
             {
                 Sql.Add(command.CommandText);
-                Parameters[command.CommandText] = command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList();
+                Parameters[command.CommandText] = command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList();
             }
         }
     }
@@ -274,7 +277,7 @@ public sealed class PruneTests
     {
         public int Thrown { get; private set; }
 
-        protected override void OnCommand(System.Data.Common.DbCommand command)
+        protected override void OnCommand(DbCommand command)
         {
             if (command.CommandText.Contains("FROM \"UserSessions\"", StringComparison.Ordinal) && Thrown < failures)
             {

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Net;
+using IdentityServer.Jobs;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Postgres;
 
@@ -62,14 +65,14 @@ public sealed class PostgresTests(PostgresCluster postgres) : IClassFixture<Post
         var keys = ServerFactory.NewFolder();
         await using var a = Instance(database, keys);
         await using var b = Instance(database, keys);
-        var jobs = new[] { a, b }.Select(s => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IdentityServer.Jobs.PruneJob>(s.Services));
+        var jobs = new[] { a, b }.Select(s => s.Services.GetRequiredService<PruneJob>());
         var results = await Task.WhenAll(jobs.Select(job => job.RunScheduledAsync(CancellationToken.None)));
         Assert.Single(results, r => r is not null);
 
         // The next period (the lease has run out) is again taken by exactly one.
         a.Time.Advance(TimeSpan.FromHours(1));
         b.Time.Advance(TimeSpan.FromHours(1));
-        results = await Task.WhenAll(new[] { b, a }.Select(s => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IdentityServer.Jobs.PruneJob>(s.Services).RunScheduledAsync(CancellationToken.None)));
+        results = await Task.WhenAll(new[] { b, a }.Select(s => s.Services.GetRequiredService<PruneJob>().RunScheduledAsync(CancellationToken.None)));
         Assert.Single(results, r => r is not null);
         ServerFactory.DeleteFolder(keys);
     }
@@ -91,7 +94,7 @@ public sealed class PostgresTests(PostgresCluster postgres) : IClassFixture<Post
         var down = await http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         var during = await OAuth.TokenAsync(http, Grants.ClientCredentials(), ("machine-not-cached", "some-secret-value-x"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal("temporarily_unavailable", (await OAuth.JsonAsync(during)).GetProperty("error").GetString());

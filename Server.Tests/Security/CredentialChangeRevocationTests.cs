@@ -1,5 +1,8 @@
 using System.Net;
+using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Security;
 
@@ -148,10 +151,9 @@ public sealed class CredentialChangeRevocationTests
         var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
 
         // The stamp changes outside any page flow (an operator, a future admin API): no session is ended.
-        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(server.Services))
+        using (var scope = server.Services.CreateScope())
         {
-            var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-                .GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<IdentityServer.Data.ApplicationUser>>(scope.ServiceProvider);
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             await users.UpdateSecurityStampAsync((await users.FindByNameAsync("alice"))!);
         }
 

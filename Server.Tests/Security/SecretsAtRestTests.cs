@@ -1,4 +1,5 @@
 using System.Net;
+using IdentityServer.Sessions;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -47,11 +48,11 @@ public sealed class SecretsAtRestTests(ServerFactory server) : IClassFixture<Ser
 
         var stored = await ColumnAsync("SELECT Id FROM UserSessions");
         Assert.DoesNotContain(id, stored);
-        Assert.Contains(IdentityServer.Sessions.SessionIds.Hash(id), stored);
+        Assert.Contains(SessionIds.Hash(id), stored);
 
         var page = await (await browser.GetAsync("/Account/Manage/Sessions")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(id, page, StringComparison.Ordinal);
-        Assert.DoesNotContain(IdentityServer.Sessions.SessionIds.Hash(id), page, StringComparison.Ordinal);
+        Assert.DoesNotContain(SessionIds.Hash(id), page, StringComparison.Ordinal);
     }
 
     [Fact]

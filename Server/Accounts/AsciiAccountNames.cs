@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 
@@ -32,7 +33,7 @@ internal sealed class AsciiAccountNames : IUserValidator<ApplicationUser>
         if (user.Email is { } address)
         {
             var describer = new IdentityErrorDescriber();
-            if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(address))
+            if (!new EmailAddressAttribute().IsValid(address))
             {
                 return IdentityResult.Failed(describer.InvalidEmail(address));
             }

@@ -1,5 +1,6 @@
 using IdentityServer.Hosting;
 using IdentityServer.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Cli;
 
@@ -17,7 +18,7 @@ internal static class CommandLine
             case null:
                 return false;
             case "migrate":
-                await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Data.DatabaseOptions>>().Value, CancellationToken.None))
+                await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<IOptions<Data.DatabaseOptions>>().Value, CancellationToken.None))
                 {
                     var applied = await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None, force: true);
                     Console.WriteLine(applied == 0 ? "The database is up to date." : $"Applied {applied} migration(s).");

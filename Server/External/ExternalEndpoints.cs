@@ -1,9 +1,10 @@
+using IdentityServer.Accounts;
 using IdentityServer.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 using OpenIddict.Client.AspNetCore;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace IdentityServer.External;
 
@@ -58,7 +59,7 @@ internal static class ExternalEndpoints
         if (result.Properties?.Items.TryGetValue(LinkItem, out var linkUser) == true && linkUser is not null)
         {
             var current = await users.GetUserAsync((await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal ?? new());
-            if (current is null || current.Id != linkUser || !await IdentityServer.Accounts.RecentSignIn.IsRecentAsync(context))
+            if (current is null || current.Id != linkUser || !await RecentSignIn.IsRecentAsync(context))
             {
                 return Error(provider, ExternalErrors.Relink);
             }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -31,7 +32,7 @@ internal static class PendingLink
         {
             return JsonSerializer.Deserialize<ExternalIdentity>(Protector(context).Unprotect(payload));
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException)
+        catch (Exception e) when (e is CryptographicException or JsonException)
         {
             return null;
         }

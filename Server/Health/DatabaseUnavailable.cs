@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace IdentityServer.Health;
@@ -41,7 +42,7 @@ internal sealed partial class DatabaseUnavailable(RequestDelegate next, ILogger<
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is DbException or RetryLimitExceededException or TimeoutException or System.Net.Sockets.SocketException)
+            if (e is DbException or RetryLimitExceededException or TimeoutException or SocketException)
             {
                 return true;
             }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,7 +14,7 @@ internal sealed class MigrationsHealthCheck(ApplicationDbContext db) : IHealthCh
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
             return pending == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"{pending} migration(s) not applied; run the 'migrate' command or enable migrations at start-up.");
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("The database cannot be reached.");
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ internal static class HostingSetup
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
-            proxies.ForEach(p => forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(p)));
+            proxies.ForEach(p => forwarded.KnownProxies.Add(IPAddress.Parse(p)));
             app.UseForwardedHeaders(forwarded);
         }
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using IdentityServer.Telemetry;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IdentityServer.Jobs;

@@ -1,9 +1,10 @@
-using IdentityServer.Oidc;
 using System.Diagnostics;
 using IdentityServer.Data;
+using IdentityServer.Oidc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Jobs;
 
@@ -59,7 +60,7 @@ internal sealed class Pruner(
 
         // Links whose authorization was pruned above.
         await db.SessionGrants
-            .Where(g => !db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>().Any(a => a.Id == g.AuthorizationId))
+            .Where(g => !db.Set<OpenIddictEntityFrameworkCoreAuthorization>().Any(a => a.Id == g.AuthorizationId))
             .ExecuteDeleteAsync(cancellationToken);
         return removed;
     }

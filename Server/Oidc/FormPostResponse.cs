@@ -1,7 +1,7 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Primitives;
-using System.Text.Encodings.Web;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using IdentityServer.Data;
 using IdentityServer.Oidc.Storage;
 using OpenIddict.Abstractions;
@@ -40,6 +41,6 @@ internal sealed class LockedAccountTokens(ApplicationDbContext db, CompiledQueri
     }
 
     /// <summary>The same lockout rule as sign-in: locked while <c>LockoutEnd</c> is in the future.</summary>
-    public static bool CanUseTokens([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] ApplicationUser? user, DateTimeOffset now) =>
+    public static bool CanUseTokens([NotNullWhen(true)] ApplicationUser? user, DateTimeOffset now) =>
         user is not null && !(user.LockoutEnabled && user.LockoutEnd is { } end && end > now);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IdentityServer.Data;
 using IdentityServer.Oidc.Storage;
 using IdentityServer.Sessions;
@@ -84,7 +85,7 @@ internal static class ProtocolEndpoints
             body[group.Key] = group.Key switch
             {
                 Claims.Role => group.Select(c => c.Value).ToArray(),
-                Claims.UpdatedAt => long.Parse(group.First().Value, System.Globalization.CultureInfo.InvariantCulture),
+                Claims.UpdatedAt => long.Parse(group.First().Value, CultureInfo.InvariantCulture),
                 Claims.EmailVerified => group.First().Value == "true",
                 _ => group.First().Value,
             };

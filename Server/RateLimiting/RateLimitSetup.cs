@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace IdentityServer.RateLimiting;
@@ -53,7 +54,7 @@ internal static class RateLimitSetup
 
     public static WebApplication UseRateLimits(this WebApplication app)
     {
-        if (app.Services.GetService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not null)
+        if (app.Services.GetService<IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not null)
         {
             app.UseMiddleware<EarlyClientRefusal>();
             app.UseRateLimiter();

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore;
-using OpenIddict.Server.AspNetCore;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 
 namespace IdentityServer.RateLimiting;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Endpoints.Token;
@@ -90,7 +91,7 @@ public sealed class ClientAuthenticationTests(ServerFactory server) : IClassFixt
         var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}");
-        var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        var json = JsonDocument.Parse(body).RootElement;
         Assert.Equal(error, json.GetProperty("error").GetString());
         Assert.False(string.IsNullOrEmpty(json.GetProperty("error_description").GetString()));
         Assert.True(response.Headers.CacheControl?.NoStore);

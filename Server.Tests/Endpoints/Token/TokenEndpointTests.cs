@@ -4,7 +4,10 @@ using System.Text;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Tests.Endpoints.Token;
 
@@ -72,9 +75,9 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var apps = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+            var apps = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
             var app = (await apps.FindByClientIdAsync(OAuth.Machine))!;
-            var descriptor = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor();
+            var descriptor = new OpenIddictApplicationDescriptor();
             await apps.PopulateAsync(descriptor, app);
             descriptor.ClientSecret = "a-brand-new-rotated-secret-value";
             await apps.UpdateAsync(app, descriptor);
@@ -96,7 +99,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>()));
+        Assert.Equal(0, await db.Set<OpenIddictEntityFrameworkCoreToken>().CountAsync());
     }
 
     [Fact]
@@ -109,8 +112,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        var types = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().Select(t => t.Type!));
+        var types = await db.Set<OpenIddictEntityFrameworkCoreToken>().Select(t => t.Type!).ToListAsync();
         Assert.Equal(3, types.Count);
         Assert.Single(types, t => t.EndsWith(":access_token", StringComparison.Ordinal));
         Assert.Single(types, t => t.EndsWith(":refresh_token", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
@@ -88,7 +89,7 @@ public sealed class UserInfoEndpointTests(ServerFactory server) : IClassFixture<
         using var browser = server.CreateBrowser();
         var real = OAuth.JwtPayload((await OAuth.SignInSpaAsync(browser)).GetProperty("access_token").GetString()!);
         var header = Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"at+jwt\"}");
-        var payload = Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(real));
+        var payload = Base64UrlEncoder.Encode(JsonSerializer.Serialize(real));
         AssertInvalidToken(await UserInfoAsync($"{header}.{payload}."));
     }
 
@@ -105,8 +106,8 @@ public sealed class UserInfoEndpointTests(ServerFactory server) : IClassFixture<
         var token = (await OAuth.SignInSpaAsync(browser)).GetProperty("access_token").GetString()!;
         var parts = token.Split('.');
         var claims = OAuth.JwtPayload(token);
-        claims["sub"] = System.Text.Json.JsonSerializer.SerializeToElement("someone-else");
-        parts[1] = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(claims)));
+        claims["sub"] = JsonSerializer.SerializeToElement("someone-else");
+        parts[1] = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(claims)));
         AssertInvalidToken(await UserInfoAsync(string.Join('.', parts)));
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
@@ -38,7 +39,7 @@ internal sealed class AccountEmails(UserManager<ApplicationUser> users, MailQueu
             $"<p>Someone tried to create an account with this address, which already has one.</p><p>If it was you, sign in:</p>{Anchor(links.To("/Account/Login"))}"
             + $"<p>or, if you forgot your password, reset it:</p>{Anchor(links.To("/Account/ForgotPassword"))}<p>If it was not you, ignore this message: nothing was changed.</p>"));
 
-    private static string Encode(string token) => WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(token));
+    private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 
     private static string Anchor(string link)
     {

@@ -1,4 +1,6 @@
 using IdentityServer.Data;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -21,9 +23,9 @@ internal sealed class TokenWriteBatch(ApplicationDbContext context)
     // An error response issues no token: its rows are dropped, never written by a later save.
     private void Discard()
     {
-        foreach (var entry in context.ChangeTracker.Entries<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added).ToList())
+        foreach (var entry in context.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreToken>().Where(e => e.State == EntityState.Added).ToList())
         {
-            entry.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+            entry.State = EntityState.Detached;
         }
     }
 

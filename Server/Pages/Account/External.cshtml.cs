@@ -1,16 +1,18 @@
 using IdentityServer.Accounts;
+using IdentityServer.Data;
 using IdentityServer.External;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenIddict.Abstractions;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Client.AspNetCore.OpenIddictClientAspNetCoreConstants;
 
 namespace IdentityServer.Pages.Account;
 
 /// <summary>Starts a sign-in (or, from the account page, a link) with an external provider.</summary>
-internal sealed partial class ExternalModel(IReadOnlyList<ExternalProvider> providers, UserManager<IdentityServer.Data.ApplicationUser> users, ILogger<ExternalModel> logger) : PageModel
+internal sealed partial class ExternalModel(IReadOnlyList<ExternalProvider> providers, UserManager<ApplicationUser> users, ILogger<ExternalModel> logger) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Account/Login");
 
@@ -47,7 +49,7 @@ internal sealed partial class ExternalModel(IReadOnlyList<ExternalProvider> prov
             await HttpContext.ChallengeAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme, properties);
             return new EmptyResult();
         }
-        catch (Exception e) when (e is HttpRequestException or OpenIddict.Abstractions.OpenIddictExceptions.ProtocolException or InvalidOperationException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OpenIddictExceptions.ProtocolException or InvalidOperationException or TaskCanceledException)
         {
             LogUnreachable(provider, e.GetType().Name, e.Message);
             Response.Clear();

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.External;
+using IdentityServer.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +13,7 @@ namespace IdentityServer.Pages.Account;
 /// The provider verified an email that belongs to an existing account: the person proves that account's
 /// password once, then the provider is linked and they are signed in. Never a silent link.
 /// </summary>
-internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ExternalAccounts accounts, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
+internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ExternalAccounts accounts, SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -50,7 +51,7 @@ internal sealed class ExternalLinkModel(UserManager<ApplicationUser> users, Sign
             return Page();
         }
 
-        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user.Id, null);
+        var account = SignInThrottle.AccountKey(user.Id, null);
         if (!throttle.TryBegin(HttpContext, account, out var refusal))
         {
             return refusal;

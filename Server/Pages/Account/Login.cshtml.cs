@@ -1,16 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using IdentityServer.Accounts;
 using IdentityServer.Data;
+using IdentityServer.External;
+using IdentityServer.RateLimiting;
+using IdentityServer.Telemetry;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using IdentityServer.Accounts;
-using IdentityServer.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
 internal sealed class LoginModel(AccountSignInManager signIn, UserManager<ApplicationUser> users, ServerMetrics metrics,
-    IOptions<AccountOptions> options, IReadOnlyList<IdentityServer.External.ExternalProvider> providers, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
+    IOptions<AccountOptions> options, IReadOnlyList<ExternalProvider> providers, SignInThrottle throttle) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -41,11 +44,11 @@ internal sealed class LoginModel(AccountSignInManager signIn, UserManager<Applic
 
     public bool AllowRegistration => options.Value.AllowRegistration;
 
-    public IReadOnlyList<IdentityServer.External.ExternalProvider> Providers => providers;
+    public IReadOnlyList<ExternalProvider> Providers => providers;
 
     public void OnGet()
     {
-        if (ModelState.GetFieldValidationState(nameof(LoginHint)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        if (ModelState.GetFieldValidationState(nameof(LoginHint)) != ModelValidationState.Invalid)
         {
             Login = LoginHint ?? "";
         }
@@ -60,7 +63,7 @@ internal sealed class LoginModel(AccountSignInManager signIn, UserManager<Applic
         }
 
         var user = await signIn.FindByLoginAsync(Login);
-        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user?.Id, users.NormalizeName(Login));
+        var account = SignInThrottle.AccountKey(user?.Id, users.NormalizeName(Login));
         if (!throttle.TryBegin(HttpContext, account, out var refusal))
         {
             return refusal;

@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Data;
+using IdentityServer.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class LoginWithRecoveryCodeModel(SignInManager<ApplicationUser> signIn, IdentityServer.RateLimiting.SignInThrottle throttle) : TwoFactorSignInModel(signIn, throttle)
+internal sealed class LoginWithRecoveryCodeModel(SignInManager<ApplicationUser> signIn, SignInThrottle throttle) : TwoFactorSignInModel(signIn, throttle)
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter one of your recovery codes.")]
@@ -15,5 +17,5 @@ internal sealed class LoginWithRecoveryCodeModel(SignInManager<ApplicationUser> 
 
     protected override string InvalidCodeMessage => "That recovery code is not valid or was already used.";
 
-    protected override Task<Microsoft.AspNetCore.Identity.SignInResult> SignInWithCodeAsync(string code) => SignInManager.TwoFactorRecoveryCodeSignInAsync(code);
+    protected override Task<SignInResult> SignInWithCodeAsync(string code) => SignInManager.TwoFactorRecoveryCodeSignInAsync(code);
 }

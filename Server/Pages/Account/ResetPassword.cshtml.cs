@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text;
 using IdentityServer.Accounts;
 using IdentityServer.Data;
+using IdentityServer.RateLimiting;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, SessionManager sessions, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
+internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, SessionManager sessions, SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     [Required]
@@ -42,7 +43,7 @@ internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, Ses
         }
 
         var user = await users.FindByEmailAsync(Email);
-        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user?.Id, users.NormalizeEmail(Email));
+        var account = SignInThrottle.AccountKey(user?.Id, users.NormalizeEmail(Email));
         if (!throttle.TryBegin(HttpContext, account, out var refusal))
         {
             return refusal;

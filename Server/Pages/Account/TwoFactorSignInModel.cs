@@ -1,7 +1,9 @@
 using IdentityServer.Data;
+using IdentityServer.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace IdentityServer.Pages.Account;
 
@@ -9,7 +11,7 @@ namespace IdentityServer.Pages.Account;
 /// The second step of a sign-in that needs 2FA: only reachable after the password step (Identity's
 /// two-factor cookie), then a code of some kind finishes the sign-in.
 /// </summary>
-internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> signIn, IdentityServer.RateLimiting.SignInThrottle throttle) : PageModel
+internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> signIn, SignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -36,7 +38,7 @@ internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> sign
             return Page();
         }
 
-        var account = IdentityServer.RateLimiting.SignInThrottle.AccountKey(user.Id, null);
+        var account = SignInThrottle.AccountKey(user.Id, null);
         if (!throttle.TryBegin(HttpContext, account, out var refusal))
         {
             return refusal;
@@ -57,5 +59,5 @@ internal abstract class TwoFactorSignInModel(SignInManager<ApplicationUser> sign
 
     protected abstract string InvalidCodeMessage { get; }
 
-    protected abstract Task<Microsoft.AspNetCore.Identity.SignInResult> SignInWithCodeAsync(string code);
+    protected abstract Task<SignInResult> SignInWithCodeAsync(string code);
 }

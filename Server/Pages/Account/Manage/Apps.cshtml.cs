@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -69,5 +70,5 @@ internal sealed class AppsModel(UserManager<ApplicationUser> users, IOpenIddictA
     }
 
     private static string[] ScopesOf(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [];
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 }

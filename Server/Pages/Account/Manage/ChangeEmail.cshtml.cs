@@ -1,5 +1,5 @@
-using IdentityServer.Accounts;
 using System.ComponentModel.DataAnnotations;
+using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,5 @@
-using IdentityServer.Accounts;
 using System.ComponentModel.DataAnnotations;
+using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
