@@ -44,6 +44,26 @@ public sealed class ExternalProviderConfigurationTests
     }
 
     [Fact]
+    public async Task AProviderThatCannotBeReachedIsAFriendlyError()
+    {
+        using var server = new ServerFactory();
+        server.Settings["IdentityServer:External:Providers:0:Name"] = "corp";
+        server.Settings["IdentityServer:External:Providers:0:Issuer"] = "http://127.0.0.1:9/";
+        server.Settings["IdentityServer:External:Providers:0:ClientId"] = "id";
+        using var browser = server.CreateBrowser();
+        var login = await browser.GetAsync("/Account/Login");
+        var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        // Nothing listens on the discard port: the provider's discovery document never loads.
+        var response = await browser.PostFormAsync("/Account/External", new Dictionary<string, string> { ["provider"] = "corp", ["__RequestVerificationToken"] = token });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/ExternalError?provider=corp&reason=unreachable", response.Headers.Location!.OriginalString);
+        var page = await browser.GetAsync(response.Headers.Location.OriginalString);
+        Assert.Contains("could not be reached", (await Browser.HtmlAsync(page)).Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoProviderNoButtonAndUnknownProviderIsAFriendlyError()
     {
         using var server = new ServerFactory();

@@ -9,6 +9,14 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
 {
     private const string Form = "application/x-www-form-urlencoded";
 
+    /// <summary>Signs alice in and returns the anti-forgery token of her session (from a page that has a form).</summary>
+    private static async Task<string> SignedInAntiforgeryTokenAsync(Browser browser)
+    {
+        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        return (await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword")))
+            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string path, string contentType, byte[] body)
     {
         using var client = server.CreateDefaultClient();
@@ -59,11 +67,9 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
     public async Task APostToAPageWithoutAPostHandlerIsA405()
     {
         using var browser = server.CreateBrowser();
-        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
 
         // The Index page has no form: its antiforgery token comes from another page of the same session.
-        var token = (await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword")))
-            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var token = await SignedInAntiforgeryTokenAsync(browser);
         var posted = await browser.PostFormAsync("/Account/Manage/Index", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
@@ -74,9 +80,7 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
     public async Task AConsentAnswerThatIsNoFormIsA400()
     {
         using var browser = server.CreateBrowser();
-        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        var token = (await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword")))
-            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var token = await SignedInAntiforgeryTokenAsync(browser);
 
         // The anti-forgery token in its header, the body JSON: the framework's check passes, the form is not there.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/consent") { Content = new StringContent("{\"consent\":\"accept\"}", Encoding.UTF8, "application/json") };

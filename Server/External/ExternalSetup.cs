@@ -50,6 +50,7 @@ internal static class ExternalSetup
                 });
             }
 
+            client.AddEventHandler(UnreachableProviderPage.Descriptor);
             client.UseSystemNetHttp();
             var web = client.UseWebProviders();
             if (external.GitHub is { } github)
