@@ -138,6 +138,37 @@ public sealed class OptionsValidationTests
             EnvironmentRules.Check(settings, new HostingEnvironment { EnvironmentName = Environments.Production }));
     }
 
+    [Fact]
+    public void PerClientLifetimesKeepTheServersBoundsAndRedirectsCannotRunScript()
+    {
+        var declared = new SeedOptions
+        {
+            Clients =
+            [
+                new DeclaredClient
+                {
+                    ClientId = "c", Secret = "0123456789abcdef", GrantTypes = ["authorization_code"], RedirectUris = ["javascript:alert(1)"],
+                    AccessTokenLifetime = TimeSpan.FromDays(10_675_199), RefreshTokenLifetime = TimeSpan.FromDays(3_650_000),
+                },
+            ],
+        };
+
+        Assert.Equal(
+            [
+                "IdentityServer:Clients:0:RedirectUris:0: 'javascript:' addresses cannot receive a sign-in; use https (or a custom scheme of a native app).",
+                "IdentityServer:Clients:0:AccessTokenLifetime: '10675199.00:00:00' must be between 00:00:01 and 1.00:00:00.",
+                "IdentityServer:Clients:0:RefreshTokenLifetime: '3650000.00:00:00' must be between 00:00:01 and 3650.00:00:00.",
+            ],
+            Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
+    }
+
+    [Fact]
+    public void AConnectionStringOfTheOtherDatabaseIsNamed()
+    {
+        var failures = Failures(DatabaseOptions.Section, new DatabaseOptionsValidator(), new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = "Data Source=identity.db" });
+        Assert.StartsWith("IdentityServer:Database:ConnectionString: is not a PostgreSQL connection string", Assert.Single(failures), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("AccessTokenLifetime", "AccessTokenLifetime")]
     [InlineData("Clients[0].Scopes[12]", "Clients:0:Scopes:12")]

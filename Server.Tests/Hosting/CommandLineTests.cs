@@ -6,16 +6,10 @@ namespace IdentityServer.Tests.Hosting;
 /// <summary>The built server run as a process with a command-line verb.</summary>
 public sealed class CommandLineTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(string folder, params string[] args)
+    private static ProcessStartInfo Server(string folder, string[] args)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "IdentityServer.dll");
-        var projectDir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(projectDir, "IdentityServer.sln")))
-        {
-            projectDir = Path.GetDirectoryName(projectDir)!;
-        }
-
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(projectDir, "Server"), RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(Repository.Root, "Server"), RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(serverDll);
         foreach (var arg in args)
         {
@@ -25,7 +19,12 @@ public sealed class CommandLineTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["IdentityServer__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "cli.db")}";
         start.Environment["IdentityServer__Keys__Directory"] = folder;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string folder, params string[] args)
+    {
+        using var process = Process.Start(Server(folder, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -47,6 +46,32 @@ public sealed class CommandLineTests
         }
         finally
         {
+            ServerFactory.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
+    public async Task AnOptionsValueIsNoCommand()
+    {
+        var folder = ServerFactory.NewFolder();
+        Directory.CreateDirectory(folder);
+        using var process = Process.Start(Server(folder, ["--urls", "http://127.0.0.1:0"]))!;
+        try
+        {
+            // "dotnet run --project Server --urls http://…" once took the address for an unknown command.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.Contains("Now listening on: http://127.0.0.1:", StringComparison.Ordinal))
+            {
+                Assert.DoesNotContain("Unknown command", line, StringComparison.Ordinal);
+            }
+
+            Assert.NotNull(line);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
             ServerFactory.DeleteFolder(folder);
         }
     }

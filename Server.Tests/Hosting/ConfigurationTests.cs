@@ -29,6 +29,9 @@ public sealed class ConfigurationTests
     [InlineData("IdentityServer:Tokens:RefreshTokenLifetime", "seven days", "IdentityServer:Tokens:RefreshTokenLifetime")]
     [InlineData("IdentityServer:Clients:0:Type", "secret", "IdentityServer:Clients:0:Type")]
     [InlineData("IdentityServer:Database:Provider", "PostgreSQL", "IdentityServer:Database:Provider")]
+    [InlineData("IdentityServer:Keys:AccessTokenSigningAlgorithm", "1", "IdentityServer:Keys:AccessTokenSigningAlgorithm: '1' is not one of RS256, ES256")]
+    [InlineData("IdentityServer:Keys:AccessTokenSigningAlgorithm", "RS256,ES256", "IdentityServer:Keys:AccessTokenSigningAlgorithm")]
+    [InlineData("IdentityServer:Clients:0:Type", "0", "IdentityServer:Clients:0:Type")]
     [InlineData("IdentityServer:Isuer", "https://id.example.com/", "IdentityServer:Isuer")]
     [InlineData("IdentityServer:Tokens:AccesTokenLifetime", "00:05:00", "IdentityServer:Tokens:AccesTokenLifetime")]
     public void BadSettingStopsStartUpNamingTheKey(string key, string value, string named)

@@ -1,3 +1,4 @@
+using IdentityServer.Data;
 using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using Microsoft.Extensions.Options;
@@ -12,13 +13,14 @@ internal static class CommandLine
 {
     public static async Task<bool> TryRunCommandAsync(this WebApplication app, string[] args)
     {
-        var verb = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal));
+        // Only the first argument names a verb: "--urls http://…" is an option and its value, not a command.
+        var verb = args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal) ? args[0] : null;
         switch (verb)
         {
             case null:
                 return false;
             case "migrate":
-                await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<IOptions<Data.DatabaseOptions>>().Value, CancellationToken.None))
+                await using (await StartupLock.AcquireAsync(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value, CancellationToken.None))
                 {
                     var applied = await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None, force: true);
                     Console.WriteLine(applied == 0 ? "The database is up to date." : $"Applied {applied} migration(s).");

@@ -24,14 +24,19 @@ internal sealed class FeatureSections(WebApplicationBuilder builder)
         var validator = new SectionValidator<TOptions>(section, generated);
         var configuration = builder.Configuration.GetSection(section);
         var options = new TOptions();
-        try
+        var misnamed = EnumNames.Check(typeof(TOptions), configuration).ToList();
+        failures.AddRange(misnamed);
+        if (misnamed.Count == 0)
         {
-            Claim<TOptions>(section, configuration).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-            Fail(validator.Validate(Options.DefaultName, options).Failures ?? []);
-        }
-        catch (InvalidOperationException e)
-        {
-            failures.Add(Describe(e));
+            try
+            {
+                Claim<TOptions>(section, configuration).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+                Fail(validator.Validate(Options.DefaultName, options).Failures ?? []);
+            }
+            catch (InvalidOperationException e)
+            {
+                failures.Add(Describe(e));
+            }
         }
 
         builder.Services.AddOptions<TOptions>().Bind(configuration);

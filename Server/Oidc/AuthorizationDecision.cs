@@ -50,7 +50,7 @@ internal sealed class AuthorizationDecision(
             return new AuthorizationOutcome.ShowError(Errors.InvalidRequest, "The max_age parameter must be a number of seconds between 0 and ten years.");
         }
 
-        var parameters = Parameters(context.Request);
+        var parameters = Parameters(request);
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
         var authenticatedAt = cookie.Succeeded ? DatabaseTicketStore.AuthenticatedAt(cookie.Properties) : null;
@@ -67,16 +67,17 @@ internal sealed class AuthorizationDecision(
         var applicationId = (await applications.GetIdAsync(application, ct))!;
         var scopes = request.GetScopes();
         var sessionId = DatabaseTicketStore.CurrentSessionId(context);
+        var consented = await issuer.HasConsentAsync(user, applicationId, scopes, ct);
 
+        // A consent already on record is not recorded again, however often an answer is presented.
         switch (ConsentAnswer(parameters, user))
         {
             case Accept:
-                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: true, sessionId, ct));
+                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: !consented, sessionId, ct));
             case Deny:
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
         }
 
-        var consented = await issuer.HasConsentAsync(user, applicationId, scopes, ct);
         if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
         {
             return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: !consented, sessionId, ct));
@@ -126,6 +127,7 @@ internal sealed class AuthorizationDecision(
         return "/Account/Login" + QueryString.Create([KeyValuePair.Create("ReturnUrl", (string?)returnUrl), KeyValuePair.Create("LoginHint", loginHint)]).ToUriComponent();
     }
 
-    private static List<KeyValuePair<string, StringValues>> Parameters(HttpRequest http) =>
-        http.HasFormContentType ? [.. http.Form] : [.. http.Query];
+    /// <summary>The parameters of the request OpenIddict extracted and validated, markers included — never another reading of the HTTP request.</summary>
+    private static List<KeyValuePair<string, StringValues>> Parameters(OpenIddictRequest request) =>
+        [.. request.GetParameters().Select(p => KeyValuePair.Create(p.Key, (StringValues)p.Value))];
 }

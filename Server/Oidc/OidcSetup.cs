@@ -81,7 +81,12 @@ internal static class OidcSetup
 
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
-                server.AddEventHandler(ParameterLengthHandler.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateIntrospectionRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateRevocationRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateEndSessionRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateUserInfoRequestContext>.Descriptor);
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
                 server.RemoveEventHandler(FormPostResponse.Replaced);
                 server.AddEventHandler(FormPostResponse.Descriptor);

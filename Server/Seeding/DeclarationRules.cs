@@ -106,11 +106,17 @@ internal static class DeclarationRules
             }
         }
 
-        foreach (var (name, lifetime) in new[] { (nameof(c.AccessTokenLifetime), c.AccessTokenLifetime), (nameof(c.RefreshTokenLifetime), c.RefreshTokenLifetime) })
+        // The server-wide bounds (Oidc/TokenLifetimeOptions.cs) hold per client too: beyond them a token's
+        // expiry cannot even be represented (an access token of 29,000 years failed every request with a 500).
+        foreach (var (name, lifetime, longest) in new[]
         {
-            if (lifetime <= TimeSpan.Zero)
+            (nameof(c.AccessTokenLifetime), c.AccessTokenLifetime, TimeSpan.FromDays(1)),
+            (nameof(c.RefreshTokenLifetime), c.RefreshTokenLifetime, TimeSpan.FromDays(3650)),
+        })
+        {
+            if (lifetime <= TimeSpan.Zero || lifetime > longest)
             {
-                Add(results, path, name, $"'{lifetime}' must be a positive duration (for example 00:15:00).");
+                Add(results, path, name, $"'{lifetime}' must be between 00:00:01 and {longest:c}.");
             }
         }
     }
@@ -144,6 +150,10 @@ internal static class DeclarationRules
             if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.Fragment.Length > 0)
             {
                 Add(results, path, $"{member}[{i}]", $"'{uris[i]}' must be an absolute URI without a fragment.");
+            }
+            else if (uri.Scheme is "javascript" or "data" or "vbscript" or "file")
+            {
+                Add(results, path, $"{member}[{i}]", $"'{uri.Scheme}:' addresses cannot receive a sign-in; use https (or a custom scheme of a native app).");
             }
         }
     }

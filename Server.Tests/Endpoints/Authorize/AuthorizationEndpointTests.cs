@@ -163,6 +163,8 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
         var response = await browser.PostFormAsync("/connect/consent", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.True(response.Headers.CacheControl?.NoStore);
 
         // The answer written straight into the authorization request is no answer: it asks again, no code.
         var forged = await browser.PostFormAsync("/connect/authorize", form);

@@ -14,6 +14,13 @@ namespace IdentityServer.Pages.Connect;
 /// </summary>
 internal sealed class ConsentModel(UserManager<ApplicationUser> users, RequestMarkers markers) : PageModel
 {
+    /// <summary>Only the consent form's answer comes here.</summary>
+    public IActionResult OnGet()
+    {
+        Response.Headers.Allow = "POST";
+        return StatusCode(StatusCodes.Status405MethodNotAllowed);
+    }
+
     public async Task<IActionResult> OnPostAsync()
     {
         // The anti-forgery token may come in a header, so a body that is no form gets this far (found by the fuzz test).
