@@ -93,12 +93,12 @@ public static class OAuth
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-    /// <summary>Runs the whole code + PKCE flow for the SPA and redeems the code.</summary>
-    public static async Task<JsonElement> SignInSpaAsync(Browser browser, string scope = "openid profile email roles offline_access api")
+    /// <summary>Runs the whole code + PKCE flow for the SPA (as alice, or the person given) and redeems the code.</summary>
+    public static async Task<JsonElement> SignInSpaAsync(Browser browser, string scope = "openid profile email roles offline_access api", string login = "alice", string password = ServerFactory.AlicePassword)
     {
         var (verifier, challenge) = Pkce();
         var request = CodeRequest(Spa, SpaRedirect, challenge, scope);
-        var redirect = await AuthorizeAsync(browser, request);
+        var redirect = await AuthorizeAsync(browser, request, login, password);
         var code = Query(redirect)["code"];
         var response = await TokenAsync(browser.Http, new Dictionary<string, string>
         {

@@ -3,6 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using IdentityServer.Accounts.Email;
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -11,6 +13,22 @@ namespace IdentityServer.Tests.Infrastructure;
 /// <summary>Drives the account pages the way a person would, and reads the mail the server sent.</summary>
 public static partial class People
 {
+    public const string NewUserPassword = "pebble orchard compass 57";
+
+    /// <summary>
+    /// A confirmed account of its own, with a name no other test uses, made directly in the store: a test on a shared
+    /// server locks it, changes its password or moves its security stamp instead of alice's.
+    /// </summary>
+    public static async Task<string> NewUserAsync(ServerFactory server, string prefix = "user")
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var created = await users.CreateAsync(new ApplicationUser { UserName = name, Email = name + "@example.com", EmailConfirmed = true }, NewUserPassword);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        return name;
+    }
+
     public static async Task<HttpResponseMessage> SignInAsync(Browser browser, string login, string password, string? returnUrl = null)
     {
         var page = await browser.GetAsync("/Account/Login" + (returnUrl is null ? "" : "?ReturnUrl=" + Uri.EscapeDataString(returnUrl)));

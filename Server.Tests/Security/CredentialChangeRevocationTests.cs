@@ -11,8 +11,10 @@ namespace IdentityServer.Tests.Security;
 /// must still die when the person changes or resets their password, turns 2FA on or off, or signs out
 /// everywhere; the token endpoint refuses grants made before a security-stamp change; the browser that made
 /// the change keeps its own apps.
+/// A test that moves the clock or changes alice has its own server; the others change an account of their own
+/// on the shared one.
 /// </summary>
-public sealed class CredentialChangeRevocationTests
+public sealed class CredentialChangeRevocationTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
     private const string NewPassword = "quartz meadow lantern 77";
 
@@ -51,10 +53,11 @@ public sealed class CredentialChangeRevocationTests
     [Fact]
     public async Task PasswordChangeRevokesRefreshTokensOfSessionsThatAlreadyEnded()
     {
-        using var server = new ServerFactory();
-        var orphan = await OrphanedRefreshTokenAsync(server);
+        // Its own server: the clock moves and alice changes.
+        using var own = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(own);
 
-        using var browser = server.CreateBrowser();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         var changed = await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string>
         {
@@ -62,80 +65,85 @@ public sealed class CredentialChangeRevocationTests
         });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
 
-        await AssertRefusedAsync(server, orphan);
+        await AssertRefusedAsync(own, orphan);
     }
 
     [Fact]
     public async Task PasswordResetRevokesRefreshTokensOfSessionsThatAlreadyEnded()
     {
-        using var server = new ServerFactory();
-        var orphan = await OrphanedRefreshTokenAsync(server);
+        // Its own server: the clock moves and alice changes.
+        using var own = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(own);
 
-        using var browser = server.CreateBrowser();
+        using var browser = own.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "alice@example.com" })).StatusCode);
-        var (_, link) = await People.LastMailAsync(server, "alice@example.com");
+        var (_, link) = await People.LastMailAsync(own, "alice@example.com");
         var reset = await browser.SubmitFormAsync(await browser.GetAsync(new Uri(link).PathAndQuery), new Dictionary<string, string> { ["Password"] = NewPassword });
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
 
-        await AssertRefusedAsync(server, orphan);
+        await AssertRefusedAsync(own, orphan);
     }
 
     [Fact]
     public async Task TurningTwoFactorOnRevokesRefreshTokensOfSessionsThatAlreadyEnded()
     {
-        using var server = new ServerFactory();
-        var orphan = await OrphanedRefreshTokenAsync(server);
+        // Its own server: the clock moves and alice changes.
+        using var own = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(own);
 
-        using var browser = server.CreateBrowser();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         Assert.Equal(HttpStatusCode.OK, (await People.EnableTwoFactorAsync(browser)).Answer.StatusCode);
 
-        await AssertRefusedAsync(server, orphan);
+        await AssertRefusedAsync(own, orphan);
     }
 
     [Fact]
     public async Task TurningTwoFactorOffRevokesRefreshTokensOfSessionsThatAlreadyEnded()
     {
-        using var server = new ServerFactory();
+        // Its own server: the clock moves and alice changes.
+        using var own = new ServerFactory();
         var key = "";
 
         // The app's grant is made after 2FA went on (the browser that turned it on keeps its apps).
-        var orphan = await OrphanedRefreshTokenAsync(server, async first =>
+        var orphan = await OrphanedRefreshTokenAsync(own, async first =>
         {
             await People.SignInAsync(first, "alice", ServerFactory.AlicePassword, "/");
             (key, _) = await People.EnableTwoFactorAsync(first);
         });
 
-        using var browser = server.CreateBrowser();
+        using var browser = own.CreateBrowser();
         Assert.Equal(HttpStatusCode.Redirect, (await People.SignInWithSecondFactorAsync(browser, "alice", ServerFactory.AlicePassword, key, DateTimeOffset.UtcNow.AddSeconds(30))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string>(), "Disable")).StatusCode);
 
-        await AssertRefusedAsync(server, orphan);
+        await AssertRefusedAsync(own, orphan);
     }
 
     [Fact]
     public async Task SignOutEverywhereRevokesRefreshTokensOfSessionsThatAlreadyEnded()
     {
-        using var server = new ServerFactory();
-        var orphan = await OrphanedRefreshTokenAsync(server);
+        // Its own server: the clock moves and alice changes.
+        using var own = new ServerFactory();
+        var orphan = await OrphanedRefreshTokenAsync(own);
 
-        using var browser = server.CreateBrowser();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(browser, "/Account/Manage/Sessions", new Dictionary<string, string>(), "EndOthers")).StatusCode);
 
-        await AssertRefusedAsync(server, orphan);
+        await AssertRefusedAsync(own, orphan);
     }
 
     [Fact]
     public async Task TheBrowserThatChangedThePasswordKeepsItsAppsAndTheirTokensRotate()
     {
-        using var server = new ServerFactory();
+        var name = await People.NewUserAsync(server, "changer");
         using var browser = server.CreateBrowser();
-        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
-        await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string>
+        var refresh = (await OAuth.SignInSpaAsync(browser, login: name, password: People.NewUserPassword)).GetProperty("refresh_token").GetString()!;
+        var changed = await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string>
         {
-            ["CurrentPassword"] = ServerFactory.AlicePassword, ["NewPassword"] = NewPassword,
+            ["CurrentPassword"] = People.NewUserPassword, ["NewPassword"] = NewPassword,
         });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
 
         var refreshed = await OAuth.TokenAsync(browser.Http, Refresh(refresh));
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
@@ -146,15 +154,15 @@ public sealed class CredentialChangeRevocationTests
     [Fact]
     public async Task AGrantMadeBeforeTheSecurityStampChangedIsRefused()
     {
-        using var server = new ServerFactory();
+        var name = await People.NewUserAsync(server, "restamped");
         using var browser = server.CreateBrowser();
-        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
+        var refresh = (await OAuth.SignInSpaAsync(browser, login: name, password: People.NewUserPassword)).GetProperty("refresh_token").GetString()!;
 
         // The stamp changes outside any page flow (an operator, a future admin API): no session is ended.
         using (var scope = server.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            await users.UpdateSecurityStampAsync((await users.FindByNameAsync("alice"))!);
+            await users.UpdateSecurityStampAsync((await users.FindByNameAsync(name))!);
         }
 
         await AssertRefusedAsync(server, refresh);

@@ -3,8 +3,11 @@ using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Security;
 
-/// <summary>A stolen session is not enough for sensitive changes, nor an unlimited password oracle.</summary>
-public sealed class ReauthenticationTests
+/// <summary>
+/// A stolen session is not enough for sensitive changes, nor an unlimited password oracle.
+/// A test that moves the clock has its own server; the lockout tests lock an account of their own on the shared one.
+/// </summary>
+public sealed class ReauthenticationTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
     private const string NewPassword = "quartz meadow lantern 77";
 
@@ -59,8 +62,9 @@ public sealed class ReauthenticationTests
     [MemberData(nameof(SensitiveChanges))]
     public async Task ASensitiveChangeNeedsARecentSignIn(string path, string? handler, string fields)
     {
-        using var server = NewServer();
-        using var browser = await StaleSessionAsync(server);
+        // Its own server: the clock moves.
+        using var own = NewServer();
+        using var browser = await StaleSessionAsync(own);
 
         var values = fields.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1]);
         // The anti-forgery token of any page of this browser serves every form.
@@ -69,26 +73,28 @@ public sealed class ReauthenticationTests
         values["__RequestVerificationToken"] = token;
         AssertSentToSignInAgain(await browser.PostFormAsync(path + (handler is null ? "" : "?handler=" + handler), values));
 
-        await AssertNothingChangedAsync(server);
+        await AssertNothingChangedAsync(own);
     }
 
     [Fact]
     public async Task TurningTwoFactorOnNeedsARecentSignIn()
     {
-        using var server = NewServer();
-        using var browser = await StaleSessionAsync(server);
+        // Its own server: the clock moves.
+        using var own = NewServer();
+        using var browser = await StaleSessionAsync(own);
 
         // The page still shows a key, and the code for it is right: only the stale sign-in stops the change.
         AssertSentToSignInAgain((await People.EnableTwoFactorAsync(browser)).Answer);
 
-        await AssertNothingChangedAsync(server);
+        await AssertNothingChangedAsync(own);
     }
 
     [Fact]
     public async Task SigningInAgainAllowsTheChange()
     {
-        using var server = new ServerFactory();
-        using var browser = await StaleSessionAsync(server);
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = await StaleSessionAsync(own);
         var refused = await People.PostPageAsync(browser, "/Account/Manage/TwoFactor", new Dictionary<string, string>(), "RecoveryCodes");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
 
@@ -103,9 +109,9 @@ public sealed class ReauthenticationTests
     [InlineData("/Account/Manage/Delete", "Password")]
     public async Task PasswordGuessesOnAnAccountPageCountTowardLockout(string path, string passwordField)
     {
-        using var server = new ServerFactory();
+        var name = await People.NewUserAsync(server, "guessed");
         using var browser = server.CreateBrowser();
-        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        Assert.Equal(HttpStatusCode.Redirect, (await People.SignInAsync(browser, name, People.NewUserPassword, "/")).StatusCode);
         for (var guess = 0; guess < 5; guess++)
         {
             var wrong = await People.PostPageAsync(browser, path, new Dictionary<string, string>
@@ -117,6 +123,6 @@ public sealed class ReauthenticationTests
 
         // The account is now locked: even the right password does not sign in.
         using var owner = server.CreateBrowser();
-        Assert.Equal(HttpStatusCode.BadRequest, (await People.SignInAsync(owner, "alice", ServerFactory.AlicePassword, "/")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await People.SignInAsync(owner, name, People.NewUserPassword, "/")).StatusCode);
     }
 }

@@ -12,20 +12,20 @@ namespace IdentityServer.Tests.Security;
 /// Attacks on the sign-in session, performed on the wire: a planted session cookie (fixation), max_age and
 /// prompt=login defeated by cookie renewal or by a stale or borrowed marker, auth_time moved by renewal, an
 /// absurd max_age.
-/// Each test has its own server: they move the clock.
+/// A test that moves the clock or turns alice's second factor on has its own server; the others share one.
 /// </summary>
-public sealed class SessionAttackTests
+public sealed class SessionAttackTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
     private const string CookieName = "idsrv.session";
 
     [Fact]
     public async Task APlantedSessionCookieIsAnonymousOnceTheVictimSignsIn()
     {
-        using var server = WithBob();
+        var attackerName = await People.NewUserAsync(server, "attacker");
         using var victim = server.CreateBrowser();
 
         // The attacker signs in as themselves and plants that session cookie in the victim's browser.
-        var planted = CookieValue(await People.SignInAsync(victim, "bob", BobPassword, "/"));
+        var planted = CookieValue(await People.SignInAsync(victim, attackerName, People.NewUserPassword, "/"));
         var signedIn = await People.SignInAsync(victim, "alice", ServerFactory.AlicePassword, "/");
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
@@ -35,20 +35,21 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task APlantedSessionCookieIsAnonymousOnceTheVictimSignsInWithTheSecondFactor()
     {
-        using var server = WithBob();
+        // Its own server: alice's second factor goes on.
+        using var own = WithBob();
         string key;
-        using (var owner = server.CreateBrowser())
+        using (var owner = own.CreateBrowser())
         {
             await People.SignInAsync(owner, "alice", ServerFactory.AlicePassword, "/");
             key = (await People.EnableTwoFactorAsync(owner)).Key;
         }
 
-        using var victim = server.CreateBrowser();
+        using var victim = own.CreateBrowser();
         var planted = CookieValue(await People.SignInAsync(victim, "bob", BobPassword, "/"));
         var signedIn = await People.SignInWithSecondFactorAsync(victim, "alice", ServerFactory.AlicePassword, key, DateTimeOffset.UtcNow.AddSeconds(30));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
-        await AssertANewSessionLeavesThePlantedOneAnonymousAsync(server, planted, CookieValue(signedIn));
+        await AssertANewSessionLeavesThePlantedOneAnonymousAsync(own, planted, CookieValue(signedIn));
     }
 
     private static async Task AssertANewSessionLeavesThePlantedOneAnonymousAsync(ServerFactory server, string planted, string fresh)
@@ -62,7 +63,6 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task SigningInAgainAsTheSamePersonStartsANewSession()
     {
-        using var server = new ServerFactory();
         using var browser = server.CreateBrowser();
         var first = CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/"));
         var second = CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/"));
@@ -75,10 +75,11 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task MaxAgeStillAsksForSignInAfterTheCookieWasRenewed()
     {
-        using var server = new ServerFactory();
-        using var browser = server.CreateBrowser();
-        var session = SessionId(server, CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/")));
-        server.Time.Advance(TimeSpan.FromMinutes(3));
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
+        var session = SessionId(own, CookieValue(await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/")));
+        own.Time.Advance(TimeSpan.FromMinutes(3));
 
         var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);
         request["max_age"] = "60";
@@ -87,17 +88,18 @@ public sealed class SessionAttackTests
         // new cookie. Neither request may answer with a code.
         var renewing = await browser.GetAsync(OAuth.AuthorizeUrl(request));
         AssertAsksToSignIn(renewing);
-        Assert.Equal(session, SessionId(server, CookieValue(renewing)));
+        Assert.Equal(session, SessionId(own, CookieValue(renewing)));
         AssertAsksToSignIn(await browser.GetAsync(OAuth.AuthorizeUrl(request)));
     }
 
     [Fact]
     public async Task PromptLoginReturnAddressGivesNoCodeWithoutSigningIn()
     {
-        using var server = new ServerFactory();
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        server.Time.Advance(TimeSpan.FromMinutes(3));
+        own.Time.Advance(TimeSpan.FromMinutes(3));
 
         var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
 
@@ -108,7 +110,7 @@ public sealed class SessionAttackTests
         }
 
         // Signing in there does answer, with auth_time the new sign-in.
-        server.Time.Advance(TimeSpan.FromSeconds(5));
+        own.Time.Advance(TimeSpan.FromSeconds(5));
         var signedIn = await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, returnUrl);
         AssertAnswersWithACode(await browser.GetAsync(signedIn.Headers.Location!.OriginalString));
     }
@@ -116,10 +118,11 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task PromptLoginMarkerExpires()
     {
-        using var server = new ServerFactory();
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        server.Time.Advance(TimeSpan.FromMinutes(1));
+        own.Time.Advance(TimeSpan.FromMinutes(1));
         var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
 
         // Within the marker's five minutes, a sign-in made after it satisfies it.
@@ -127,7 +130,7 @@ public sealed class SessionAttackTests
         AssertAnswersWithACode(await browser.GetAsync(returnUrl));
 
         // Past them, not even a sign-in made just now does.
-        server.Time.Advance(TimeSpan.FromMinutes(6));
+        own.Time.Advance(TimeSpan.FromMinutes(6));
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         AssertAsksToSignIn(await browser.GetAsync(returnUrl));
     }
@@ -135,10 +138,11 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task APromptLoginMarkerMovedToAnotherRequestDoesNotSatisfyIt()
     {
-        using var server = new ServerFactory();
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        server.Time.Advance(TimeSpan.FromMinutes(1));
+        own.Time.Advance(TimeSpan.FromMinutes(1));
         var challenge = OAuth.Pkce().Challenge;
         var returnUrl = await PromptLoginReturnUrlAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, challenge));
         var marker = QueryHelpers.ParseQuery(returnUrl.Split('?', 2)[1])["reauth"].ToString();
@@ -156,13 +160,14 @@ public sealed class SessionAttackTests
     [Fact]
     public async Task AuthTimeIsTheSignInNotTheLastCookieRenewal()
     {
-        using var server = new ServerFactory();
-        using var browser = server.CreateBrowser();
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        using var browser = own.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
-        var signedInAt = server.Time.GetUtcNow().ToUnixTimeSeconds();
-        server.Time.Advance(TimeSpan.FromMinutes(3));
+        var signedInAt = own.Time.GetUtcNow().ToUnixTimeSeconds();
+        own.Time.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/Account/Manage")).StatusCode);
-        server.Time.Advance(TimeSpan.FromMinutes(3));
+        own.Time.Advance(TimeSpan.FromMinutes(3));
 
         var tokens = await OAuth.SignInSpaAsync(browser);
         var idToken = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
@@ -174,7 +179,6 @@ public sealed class SessionAttackTests
     [InlineData("-1")]
     public async Task AbsurdMaxAgeIsABadRequest(string maxAge)
     {
-        using var server = new ServerFactory();
         using var browser = server.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
         var request = OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge);

@@ -1,5 +1,6 @@
 using System.Net;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace IdentityServer.Tests.Sessions;
 
@@ -86,6 +87,7 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     [Fact]
     public async Task IdleSessionExpires()
     {
+        // Its own server: the clock moves.
         using var factory = new ServerFactory();
         using var browser = factory.CreateBrowser();
         await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
@@ -118,11 +120,11 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     [Fact]
     public async Task ChangingThePasswordEndsOtherSessionsButKeepsThisOne()
     {
-        using var factory = new ServerFactory();
-        using var other = factory.CreateBrowser();
-        using var browser = factory.CreateBrowser();
+        // lena is this test's own account: the shared server's alice keeps her password and sessions.
+        using var other = server.CreateBrowser();
+        using var browser = server.CreateBrowser();
         await People.RegisterAsync(browser, "lena", "lena@example.com", "harbor quill meadow 64");
-        await browser.GetAsync(new Uri((await People.LastMailAsync(factory, "lena@example.com")).Link).PathAndQuery);
+        await browser.GetAsync(new Uri((await People.LastMailAsync(server, "lena@example.com")).Link).PathAndQuery);
         await People.SignInAsync(other, "lena", "harbor quill meadow 64", "/");
         var (verifier, challenge) = OAuth.Pkce();
         var redirect = await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge), "lena", "harbor quill meadow 64");
@@ -147,7 +149,7 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     {
         using var factory = new ServerFactory();
         factory.Settings["IdentityServer:RequireHttps"] = "true";
-        using var browser = new Browser(factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        using var browser = new Browser(factory.CreateClient(new WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost/"),
         }));

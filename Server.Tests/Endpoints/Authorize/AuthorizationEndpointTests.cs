@@ -128,10 +128,10 @@ public sealed class AuthorizationEndpointTests(ServerFactory server) : IClassFix
     [Fact]
     public async Task PromptNoneWithoutConsentReturnsConsentRequired()
     {
-        // Its own server: on the shared one another test may already have remembered alice's consent to the SPA.
-        await using var fresh = new ServerFactory();
-        using var browser = fresh.CreateBrowser();
-        await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge));
+        // A person of its own: other tests on the shared server remember alice's consent to the SPA.
+        var name = await People.NewUserAsync(server, "unconsented");
+        using var browser = server.CreateBrowser();
+        await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, OAuth.Pkce().Challenge), name, People.NewUserPassword);
         var request = ValidRequest();
         request["prompt"] = "none";
         var response = await browser.GetAsync(OAuth.AuthorizeUrl(request));

@@ -4,22 +4,10 @@ using IdentityServer.Tests.Infrastructure;
 namespace IdentityServer.Tests.Endpoints.Token;
 
 /// <summary>client_credentials issues an access token for the client and nothing that belongs to a person's sign-in.</summary>
-public sealed class ClientCredentialsScopeTests : IDisposable
+public sealed class ClientCredentialsScopeTests(DaemonServer server) : IClassFixture<DaemonServer>
 {
-    private const string Daemon = "daemon";
-    private const string DaemonSecret = "daemon-secret-daemon-secret-0123";
-
-    // A confidential client that may use openid and offline_access in principle: configuration allows it.
-    private readonly ServerFactory server = DaemonServer();
-
-    private static ServerFactory DaemonServer()
-    {
-        var server = new ServerFactory();
-        server.DeclareClient(new TestClient(Daemon) { Type = "confidential", Secret = DaemonSecret, GrantTypes = ["client_credentials"], Scopes = ["openid", "offline_access", "api"] });
-        return server;
-    }
-
-    public void Dispose() => server.Dispose();
+    private const string Daemon = DaemonServer.Daemon;
+    private const string DaemonSecret = DaemonServer.DaemonSecret;
 
     [Theory]
     [InlineData("daemon", "openid")]
@@ -48,4 +36,17 @@ public sealed class ClientCredentialsScopeTests : IDisposable
         Assert.False(body.TryGetProperty("id_token", out _));
         Assert.False(body.TryGetProperty("refresh_token", out _));
     }
+}
+
+/// <summary>
+/// The demo server with a confidential client that may use openid and offline_access in principle: configuration
+/// allows it. One per test class; no test changes it.
+/// </summary>
+public sealed class DaemonServer : ServerFactory
+{
+    public const string Daemon = "daemon";
+    public const string DaemonSecret = "daemon-secret-daemon-secret-0123";
+
+    public DaemonServer() =>
+        this.DeclareClient(new TestClient(Daemon) { Type = "confidential", Secret = DaemonSecret, GrantTypes = ["client_credentials"], Scopes = ["openid", "offline_access", "api"] });
 }

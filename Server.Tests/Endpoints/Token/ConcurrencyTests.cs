@@ -22,8 +22,7 @@ public sealed class ConcurrencyTests(ServerFactory server) : IClassFixture<Serve
     [Fact]
     public async Task ACodePresentedManyTimesAtOnceIsRedeemedExactlyOnce()
     {
-        using var factory = new ServerFactory();
-        using var browser = factory.CreateBrowser();
+        using var browser = server.CreateBrowser();
         var (verifier, challenge) = OAuth.Pkce();
         var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge)))["code"];
         var form = new Dictionary<string, string>
@@ -54,6 +53,7 @@ public sealed class ConcurrencyTests(ServerFactory server) : IClassFixture<Serve
     [Fact]
     public async Task ARefreshTokenPresentedManyTimesAtOnceNeverFailsTheServer()
     {
+        // Its own server: the reuse leeway is configured away.
         using var factory = new ServerFactory();
         factory.Settings["IdentityServer:Tokens:RefreshTokenReuseLeeway"] = "00:00:00";
         using var browser = factory.CreateBrowser();

@@ -67,6 +67,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task ARememberedSecretNeverAdmitsAWrongOneOrARotatedOne()
     {
+        // Its own server: the machine client's secret is rotated.
         using var factory = new ServerFactory();
         using var http = factory.CreateClient();
         var form = Grants.ClientCredentials();
@@ -90,6 +91,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task ClientCredentialsTokensLeaveNoRow()
     {
+        // Its own server: it counts every token row.
         using var factory = new ServerFactory();
         using var http = factory.CreateClient();
         for (var i = 0; i < 3; i++)
@@ -105,6 +107,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task IdentityTokensLeaveNoRowWhileUserTokensKeepTheirs()
     {
+        // Its own server: it counts every token row.
         using var factory = new ServerFactory();
         using var browser = factory.CreateBrowser();
         var response = await OAuth.SignInSpaAsync(browser);
@@ -256,14 +259,14 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Fact]
     public async Task RefreshFailsOnceTheUserIsLockedOut()
     {
-        // Its own server: alice is locked.
-        await using var own = new ServerFactory();
-        using var browser = own.CreateBrowser();
-        var refresh = (await OAuth.SignInSpaAsync(browser)).GetProperty("refresh_token").GetString()!;
-        using (var scope = own.Services.CreateScope())
+        // The shared server: the account locked is this test's own, not alice.
+        var name = await People.NewUserAsync(server, "locked");
+        using var browser = server.CreateBrowser();
+        var refresh = (await OAuth.SignInSpaAsync(browser, login: name, password: People.NewUserPassword)).GetProperty("refresh_token").GetString()!;
+        using (var scope = server.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("alice"))!, own.Time.GetUtcNow().AddHours(1));
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync(name))!, server.Time.GetUtcNow().AddHours(1));
         }
 
         await AssertError(await OAuth.TokenAsync(browser.Http, Refresh(refresh)), HttpStatusCode.BadRequest, "invalid_grant");
