@@ -9,10 +9,10 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
 {
     private static Dictionary<string, string> Refresh(string token) => Grants.RefreshToken(OAuth.Spa, token);
 
-    private async Task<(Browser Browser, string Refresh)> SignedInAppAsync()
+    private async Task<(Browser Browser, string Refresh)> SignedInAppAsync(string login = "alice", string password = ServerFactory.AlicePassword)
     {
         var browser = server.CreateBrowser();
-        var tokens = await OAuth.SignInSpaAsync(browser);
+        var tokens = await OAuth.SignInSpaAsync(browser, login: login, password: password);
         return (browser, tokens.GetProperty("refresh_token").GetString()!);
     }
 
@@ -44,11 +44,13 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     [Fact]
     public async Task SignOutEverywhereElseEndsTheOtherSessionAndItsApps()
     {
-        var (first, refresh) = await SignedInAppAsync();
+        // An account of its own: ending every other session of the shared server's alice would reach other tests.
+        var user = await People.NewUserAsync(server);
+        var (first, refresh) = await SignedInAppAsync(user, People.NewUserPassword);
         using (first)
         {
             using var second = server.CreateBrowser();
-            await People.SignInAsync(second, "alice", ServerFactory.AlicePassword, "/");
+            await People.SignInAsync(second, user, People.NewUserPassword, "/");
             var page = await second.GetAsync("/Account/Manage/Sessions");
             Assert.True((await Browser.HtmlAsync(page)).QuerySelectorAll("li[data-session]").Length >= 2);
 
@@ -99,7 +101,9 @@ public sealed class SessionTests(ServerFactory server) : IClassFixture<ServerFac
     [Fact]
     public async Task RevokingAConnectedAppRevokesItsTokens()
     {
-        var (browser, refresh) = await SignedInAppAsync();
+        // An account of its own: alice's consent to the SPA stays for the other tests.
+        var user = await People.NewUserAsync(server);
+        var (browser, refresh) = await SignedInAppAsync(user, People.NewUserPassword);
         using (browser)
         {
             var apps = await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/Apps"));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Keys;
@@ -79,7 +80,7 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temp, System.Text.Encoding.ASCII, fileOptions))
+        using (var writer = new StreamWriter(temp, Encoding.ASCII, fileOptions))
         {
             writer.Write(algorithm.ExportPkcs8PrivateKeyPem());
         }
