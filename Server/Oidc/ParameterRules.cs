@@ -8,7 +8,7 @@ namespace IdentityServer.Oidc;
 /// <summary>
 /// Rules every protocol request must keep before anything is done with it: no parameter twice (RFC 6749
 /// §3.1 — OpenIddict would otherwise read a repeated <c>prompt</c> or <c>max_age</c> as absent, so
-/// <c>prompt=login&amp;prompt=login</c> skipped the sign-in), none absurdly long (a 64 KB state, say), and
+/// <c>prompt=login&amp;prompt=login</c> skipped the sign-in), no authorization parameter absurdly long (a 64 KB state, say), and
 /// <c>max_age</c> a number when present. Running during validation means OpenIddict never echoes such a
 /// request back to the client.
 /// </summary>
@@ -16,6 +16,12 @@ internal sealed class ParameterRules<TContext> : IOpenIddictServerHandler<TConte
     where TContext : BaseValidatingContext
 {
     internal const int MaxLength = 4096;
+
+    /// <summary>
+    /// Only an authorization request's parameters are capped: OpenIddict echoes them (state) to the browser.
+    /// Elsewhere tokens and assertions travel as parameters, and a refresh token may be long.
+    /// </summary>
+    private static readonly bool CapLength = typeof(TContext) == typeof(ValidateAuthorizationRequestContext);
 
     /// <summary>RFC 8707 and RFC 8693 let these name several values.</summary>
     private static readonly string[] Repeatable = [Parameters.Resource, Parameters.Audience];
@@ -43,7 +49,7 @@ internal sealed class ParameterRules<TContext> : IOpenIddictServerHandler<TConte
                 return ValueTask.CompletedTask;
             }
 
-            if (values.Any(v => v?.Length > MaxLength))
+            if (CapLength && values.Any(v => v?.Length > MaxLength))
             {
                 context.Reject(Errors.InvalidRequest, $"The '{name}' parameter is too long (at most {MaxLength} characters).");
                 return ValueTask.CompletedTask;
