@@ -6,6 +6,16 @@ namespace IdentityServer.Tests.External;
 /// <summary>GitHub and Google cannot be reached from here: their presets are checked through configuration.</summary>
 public sealed class ExternalProviderConfigurationTests
 {
+    /// <summary>The demo server with one OpenID Connect provider, "corp", at this issuer.</summary>
+    private static ServerFactory WithGenericProvider(string issuer)
+    {
+        var server = new ServerFactory();
+        server.Settings["IdentityServer:External:Providers:0:Name"] = "corp";
+        server.Settings["IdentityServer:External:Providers:0:Issuer"] = issuer;
+        server.Settings["IdentityServer:External:Providers:0:ClientId"] = "id";
+        return server;
+    }
+
     [Theory]
     [InlineData("GitHub", "ClientSecret")]
     [InlineData("Google", "ClientSecret")]
@@ -22,10 +32,7 @@ public sealed class ExternalProviderConfigurationTests
     [InlineData("Issuer", "not-a-url", "IdentityServer:External:Providers:0:Issuer")]
     public void ABadGenericProviderStopsStartUpNamingTheKey(string field, string value, string key)
     {
-        using var server = new ServerFactory();
-        server.Settings["IdentityServer:External:Providers:0:Name"] = "corp";
-        server.Settings["IdentityServer:External:Providers:0:Issuer"] = "https://login.example.com/";
-        server.Settings["IdentityServer:External:Providers:0:ClientId"] = "id";
+        using var server = WithGenericProvider("https://login.example.com/");
         server.Settings[$"IdentityServer:External:Providers:0:{field}"] = value;
         Assert.Contains(key, Assert.ThrowsAny<Exception>(() => server.CreateClient()).ToString(), StringComparison.Ordinal);
     }
@@ -46,10 +53,7 @@ public sealed class ExternalProviderConfigurationTests
     [Fact]
     public async Task AProviderThatCannotBeReachedIsAFriendlyError()
     {
-        using var server = new ServerFactory();
-        server.Settings["IdentityServer:External:Providers:0:Name"] = "corp";
-        server.Settings["IdentityServer:External:Providers:0:Issuer"] = "http://127.0.0.1:9/";
-        server.Settings["IdentityServer:External:Providers:0:ClientId"] = "id";
+        using var server = WithGenericProvider("http://127.0.0.1:9/");
         using var browser = server.CreateBrowser();
         var login = await browser.GetAsync("/Account/Login");
         var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
