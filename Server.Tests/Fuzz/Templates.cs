@@ -18,7 +18,7 @@ internal static class Templates
         string Basic(string id, string secret) => OAuth.BasicAuth(id, secret).ToString();
         (string?, string[]) pick = target.Path switch
         {
-            "/connect/authorize" or "/connect/consent" => (null, [
+            "/connect/authorize" or "/connect/consent" or "/connect/par" => (null, [
                 "client_id", input.Pick([OAuth.Spa, OAuth.Web]), "redirect_uri", input.Pick([OAuth.SpaRedirect, OAuth.WebRedirect]), "response_type", "code",
                 "scope", input.Pick(["openid", "openid profile email roles offline_access api", "openid offline_access"]), "state", "st", "nonce", "n",
                 "code_challenge", Pkce.Challenge, "code_challenge_method", "S256", "consent", input.Pick(["accept", "deny", ""]),

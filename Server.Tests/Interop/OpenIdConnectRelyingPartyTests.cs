@@ -70,9 +70,13 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
         Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
         var authorize = challenge.Headers.Location!;
         Assert.Equal("http://localhost/connect/authorize", authorize.GetLeftPart(UriPartial.Path));
-        Assert.Contains("code_challenge_method=S256", authorize.Query, StringComparison.Ordinal);
 
-        Assert.Contains("response_mode=form_post", authorize.Query, StringComparison.Ordinal);
+        // Discovery advertises PAR, so the handler pushed the request (PKCE, form_post and all) by itself: the
+        // browser carries only the client and the request_uri (RFC 9126). The form_post page below and the
+        // code exchange (PKCE is required) show the pushed parameters were used.
+        var query = OAuth.Query(authorize);
+        Assert.Equal(["client_id", "request_uri"], query.Keys.Where(k => !k.StartsWith("x-client-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", query["request_uri"], StringComparison.Ordinal);
         using var idp = server.CreateBrowser();
         var page = await FormPostPageAsync(idp, authorize.PathAndQuery);
 

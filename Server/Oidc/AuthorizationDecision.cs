@@ -50,7 +50,7 @@ internal sealed class AuthorizationDecision(
             return new AuthorizationOutcome.ShowError(Errors.InvalidRequest, "The max_age parameter must be a number of seconds between 0 and ten years.");
         }
 
-        var parameters = Parameters(request);
+        var parameters = Parameters(context.Request);
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
         var authenticatedAt = cookie.Succeeded ? DatabaseTicketStore.AuthenticatedAt(cookie.Properties) : null;
@@ -89,7 +89,7 @@ internal sealed class AuthorizationDecision(
         }
 
         var clientName = await applications.GetLocalizedDisplayNameAsync(application, ct) ?? request.ClientId!;
-        var formFields = parameters.Where(p => p.Key != RequestMarkers.Consent && p.Key != "__RequestVerificationToken").ToList();
+        var formFields = RequestMarkers.ProtocolParameters(parameters).Concat(parameters.Where(p => p.Key == RequestMarkers.Reauthentication)).ToList();
         return new AuthorizationOutcome.AskConsent(clientName, await consentScopes.DescribeAsync(scopes, ct), formFields);
     }
 
@@ -127,7 +127,11 @@ internal sealed class AuthorizationDecision(
         return "/Account/Login" + QueryString.Create([KeyValuePair.Create("ReturnUrl", (string?)returnUrl), KeyValuePair.Create("LoginHint", loginHint)]).ToUriComponent();
     }
 
-    /// <summary>The parameters of the request OpenIddict extracted and validated, markers included — never another reading of the HTTP request.</summary>
-    private static List<KeyValuePair<string, StringValues>> Parameters(OpenIddictRequest request) =>
-        [.. request.GetParameters().Select(p => KeyValuePair.Create(p.Key, (StringValues)p.Value))];
+    /// <summary>
+    /// The request's parameters where OpenIddict read them: the query of a GET, the form of a POST — never the
+    /// body of a GET (an answer hidden there once passed for the request's own). Not the parameters OpenIddict
+    /// resolved: for a pushed request those are the pushed ones, and the markers travel in the address.
+    /// </summary>
+    private static List<KeyValuePair<string, StringValues>> Parameters(HttpRequest http) =>
+        HttpMethods.IsPost(http.Method) && http.HasFormContentType ? [.. http.Form] : [.. http.Query];
 }

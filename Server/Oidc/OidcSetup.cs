@@ -51,7 +51,8 @@ internal static class OidcSetup
                     .SetUserInfoEndpointUris("connect/userinfo")
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke")
-                    .SetEndSessionEndpointUris("connect/endsession");
+                    .SetEndSessionEndpointUris("connect/endsession")
+                    .SetPushedAuthorizationEndpointUris("connect/par");
 
                 // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials. No implicit, no password.
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
@@ -65,7 +66,8 @@ internal static class OidcSetup
                     .SetIdentityTokenLifetime(lifetimes.IdentityTokenLifetime)
                     .SetRefreshTokenLifetime(lifetimes.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(lifetimes.AuthorizationCodeLifetime)
-                    .SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway == TimeSpan.Zero ? null : lifetimes.RefreshTokenReuseLeeway);
+                    .Configure(o => o.RequestTokenLifetime = lifetimes.PushedRequestLifetime);
+                server.SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway == TimeSpan.Zero ? null : lifetimes.RefreshTokenReuseLeeway);
 
                 // The RSA key comes first: OpenIddict signs identity tokens with the first key (RS256, OIDC's default).
                 server.AddSigningKey(signing.Rsa);

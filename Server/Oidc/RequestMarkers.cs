@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
 
 namespace IdentityServer.Oidc;
 
@@ -19,9 +20,18 @@ internal sealed class RequestMarkers(IDataProtectionProvider dataProtection, Tim
     private const string AntiforgeryField = "__RequestVerificationToken";
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    /// <summary>The request's own parameters: everything but the markers and the anti-forgery token.</summary>
-    public static IEnumerable<KeyValuePair<string, StringValues>> ProtocolParameters(IEnumerable<KeyValuePair<string, StringValues>> parameters) =>
-        parameters.Where(p => p.Key is not (Reauthentication or Consent or AntiforgeryField));
+    /// <summary>
+    /// The parameters that name the request: everything but the markers and the anti-forgery token — and for a
+    /// pushed request (RFC 9126) only client_id and request_uri, which name it whole: what it carries is the
+    /// server's own record, and the way back to it stays short.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, StringValues>> ProtocolParameters(IEnumerable<KeyValuePair<string, StringValues>> parameters)
+    {
+        var own = parameters.Where(p => p.Key is not (Reauthentication or Consent or AntiforgeryField)).ToList();
+        return own.Any(p => p.Key == OpenIddictConstants.Parameters.RequestUri)
+            ? own.Where(p => p.Key is OpenIddictConstants.Parameters.ClientId or OpenIddictConstants.Parameters.RequestUri)
+            : own;
+    }
 
     public string Create(string purpose, IEnumerable<KeyValuePair<string, StringValues>> parameters, string payload) =>
         Protector(purpose).Protect(string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().ToUnixTimeSeconds()}|{Fingerprint(parameters)}|{payload}"));

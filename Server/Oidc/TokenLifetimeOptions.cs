@@ -22,6 +22,13 @@ internal sealed class TokenLifetimeOptions
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long a pushed authorization request's request_uri stays usable (RFC 9126): it must outlast the
+    /// sign-in the request leads to, which goes back to it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan PushedRequestLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// How long a rotated refresh token may still be redeemed (for racing requests of one app).
     /// Past it, a reuse revokes the whole chain. Zero: the first reuse revokes.
     /// </summary>

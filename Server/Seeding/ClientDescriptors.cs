@@ -36,6 +36,7 @@ internal static class ClientDescriptors
         if (client.GrantTypes.Contains(GrantTypes.AuthorizationCode))
         {
             d.Permissions.Add(Permissions.Endpoints.Authorization);
+            d.Permissions.Add(Permissions.Endpoints.PushedAuthorization);
             d.Permissions.Add(Permissions.Endpoints.EndSession);
             d.Permissions.Add(Permissions.ResponseTypes.Code);
         }
@@ -47,6 +48,10 @@ internal static class ClientDescriptors
 
         d.Requirements.Clear();
         d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        if (client.RequirePushedAuthorizationRequests)
+        {
+            d.Requirements.Add(Requirements.Features.PushedAuthorizationRequests);
+        }
 
         d.Settings.Clear();
         if (client.AccessTokenLifetime is { } access)

@@ -91,6 +91,11 @@ internal static class DeclarationRules
             }
         }
 
+        if (c.RequirePushedAuthorizationRequests && !c.GrantTypes.Contains("authorization_code"))
+        {
+            Add(results, path, nameof(c.RequirePushedAuthorizationRequests), "only a client using authorization_code sends authorization requests to push.");
+        }
+
         if (c.GrantTypes.Contains("authorization_code") && c.RedirectUris.Count == 0)
         {
             Add(results, path, nameof(c.RedirectUris), "a client using authorization_code needs at least one redirect URI.");

@@ -14,6 +14,9 @@ internal sealed class DeclaredClient
     /// <summary>First-party clients skip the consent page.</summary>
     public bool FirstParty { get; set; }
 
+    /// <summary>The client must push its authorization requests to /connect/par first (RFC 9126); a plain one is refused.</summary>
+    public bool RequirePushedAuthorizationRequests { get; set; }
+
     public List<string> RedirectUris { get; set; } = [];
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];
