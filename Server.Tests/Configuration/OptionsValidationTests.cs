@@ -162,6 +162,17 @@ public sealed class OptionsValidationTests
             Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
     }
 
+    [Theory]
+    [InlineData("not json", "is not a JSON Web Key Set")]
+    [InlineData("{\"keys\":[]}", "must hold at least one key, each RSA or EC.")]
+    [InlineData("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\",\"d\":\"AA\"}]}", "holds a private key")]
+    public void AKeySetThatCannotServeIsNamed(string jwks, string problem)
+    {
+        var declared = new SeedOptions { Clients = [new DeclaredClient { ClientId = "c", Jwks = jwks, GrantTypes = ["client_credentials"] }] };
+        var failure = Assert.Single(Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
+        Assert.StartsWith("IdentityServer:Clients:0:Jwks: " + problem, failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AConnectionStringOfTheOtherDatabaseIsNamed()
     {

@@ -12,6 +12,7 @@ namespace IdentityServer.Oidc;
 /// <list type="bullet">
 /// <item>no client_id at all, or client_credentials without a secret (OpenIddict: <c>invalid_request</c>);</item>
 /// <item>an Authorization header that is not valid Basic credentials (<c>invalid_request</c>);</item>
+/// <item>a client assertion (private_key_jwt) that fails validation (<c>invalid_token</c>);</item>
 /// <item>a public client — one with no credentials to present — asking for client_credentials
 /// (<c>unauthorized_client</c>, which RFC 6749 keeps for an <em>authenticated</em> client) or for introspection.</item>
 /// </list>
@@ -49,6 +50,9 @@ internal sealed class ClientAuthenticationErrors<TContext> : IOpenIddictServerHa
             (Errors.UnauthorizedClient, "ID2043") => PublicClient,
             // A client that got this far without credentials is a public one (a confidential one fails earlier, ID2054).
             (Errors.UnauthorizedClient, "ID2075") when noCredentials => PublicClient,
+            // OpenIddict validates a client assertion as a token: its failures (audience, type, signature) say
+            // invalid_token, but it is the client that failed to authenticate (RFC 7523 §3.1).
+            (Errors.InvalidToken, _) when !string.IsNullOrEmpty(request.ClientAssertion) => "The client assertion was refused: " + response.ErrorDescription,
             _ => null,
         };
 

@@ -95,6 +95,7 @@ internal static class OidcSetup
                 server.AddEventHandler(RefreshTokenRevocation.Descriptor);
                 server.AddEventHandler(MachineScopePolicy.Descriptor);
                 server.AddEventHandler(LockedAccountTokens.Descriptor);
+                server.AddEventHandler(ClientAssertionReplay.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
                 server.AddEventHandler(ClientAuthenticationErrors<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -12,6 +13,7 @@ internal static class ClientDescriptors
         d.ClientId = client.ClientId;
         d.DisplayName = client.DisplayName ?? client.ClientId;
         d.ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential;
+        d.JsonWebKeySet = client.Jwks is { } jwks ? new JsonWebKeySet(jwks) : null;
         d.ApplicationType = ApplicationTypes.Web;
         d.ConsentType = client.FirstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit;
 
@@ -70,6 +72,10 @@ internal static class ClientDescriptors
         a.ClientId == b.ClientId && a.DisplayName == b.DisplayName && a.ClientType == b.ClientType
         && a.ApplicationType == b.ApplicationType && a.ConsentType == b.ConsentType
         && a.RedirectUris.SetEquals(b.RedirectUris) && a.PostLogoutRedirectUris.SetEquals(b.PostLogoutRedirectUris)
-        && a.Permissions.SetEquals(b.Permissions) && a.Requirements.SetEquals(b.Requirements)
+        && a.Permissions.SetEquals(b.Permissions) && a.Requirements.SetEquals(b.Requirements) && KeysOf(a) == KeysOf(b)
         && a.Settings.Count == b.Settings.Count && a.Settings.All(s => b.Settings.TryGetValue(s.Key, out var v) && v == s.Value);
+
+    /// <summary>The public parts of the client's keys, in order: what a change of keys changes.</summary>
+    private static string KeysOf(OpenIddictApplicationDescriptor d) =>
+        string.Join('|', d.JsonWebKeySet?.Keys.Select(k => string.Join(',', k.Kty, k.Kid, k.Alg, k.N, k.E, k.Crv, k.X, k.Y)) ?? []);
 }

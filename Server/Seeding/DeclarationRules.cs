@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Seeding;
 
@@ -64,9 +66,22 @@ internal static class DeclarationRules
         {
             Add(results, path, nameof(c.Secret), "a public client cannot have a secret.");
         }
-        else if (!isPublic && (c.Secret is null || c.Secret.Length < 16))
+        else if (isPublic && c.Jwks is not null)
         {
-            Add(results, path, nameof(c.Secret), "a confidential client needs a secret of at least 16 characters.");
+            Add(results, path, nameof(c.Jwks), "a public client cannot authenticate, with a secret or with keys.");
+        }
+        else if (!isPublic && c.Jwks is null && (c.Secret is null || c.Secret.Length < 16))
+        {
+            Add(results, path, nameof(c.Secret), "a confidential client needs a secret of at least 16 characters, or public keys (Jwks).");
+        }
+        else if (!isPublic && c.Secret is { Length: < 16 })
+        {
+            Add(results, path, nameof(c.Secret), "a secret must have at least 16 characters.");
+        }
+
+        if (c.Jwks is not null && KeySetProblem(c.Jwks) is { } problem)
+        {
+            Add(results, path, nameof(c.Jwks), problem);
         }
 
         if (isPublic && c.AllowIntrospection)
@@ -124,6 +139,27 @@ internal static class DeclarationRules
                 Add(results, path, name, $"'{lifetime}' must be between 00:00:01 and {longest:c}.");
             }
         }
+    }
+
+    /// <summary>Why a declared key set cannot serve: not a JWKS, empty, or holding a private key (which never belongs in configuration).</summary>
+    private static string? KeySetProblem(string json)
+    {
+        JsonWebKeySet set;
+        try
+        {
+            set = new JsonWebKeySet(json);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException)
+        {
+            return "is not a JSON Web Key Set ({\"keys\":[…]}).";
+        }
+
+        if (set.Keys.Count == 0 || set.Keys.Any(k => k.Kty is not ("RSA" or "EC")))
+        {
+            return "must hold at least one key, each RSA or EC.";
+        }
+
+        return set.Keys.Any(k => k.D is not null) ? "holds a private key: declare only the public keys (no \"d\")." : null;
     }
 
     private static void CheckUser(DeclaredUser u, string path, HashSet<string> names, List<ValidationResult> results)

@@ -11,6 +11,12 @@ internal sealed class DeclaredClient
 
     public string? Secret { get; set; }
 
+    /// <summary>
+    /// The client's public keys as a JSON Web Key Set (<c>{"keys":[…]}</c>): it authenticates with signed
+    /// assertions (private_key_jwt, RFC 7523) instead of a secret.
+    /// </summary>
+    public string? Jwks { get; set; }
+
     /// <summary>First-party clients skip the consent page.</summary>
     public bool FirstParty { get; set; }
 
