@@ -21,7 +21,7 @@ internal sealed class FuzzServer : ServerFactory
         Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
         foreach (var failures in (string[])["FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
-            "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress"])
+            "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress"])
         {
             Settings["IdentityServer:RateLimits:" + failures] = unlimited;
         }

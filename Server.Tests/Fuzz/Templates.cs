@@ -29,6 +29,7 @@ internal static class Templates
                 1 => (null, ["grant_type", "refresh_token", "client_id", OAuth.Spa, "refresh_token", tokens["refresh_token"]]),
                 _ => (null, ["grant_type", "authorization_code", "client_id", OAuth.Spa, "code", input.Pick([.. tokens.Values]), "redirect_uri", OAuth.SpaRedirect, "code_verifier", Pkce.Verifier]),
             },
+            "/connect/device" => (null, ["client_id", "tv", "scope", input.Pick(["openid", "openid offline_access api", "api"])]),
             "/connect/userinfo" => ("Bearer " + tokens["access_token"], []),
             "/connect/introspect" => (Basic(OAuth.Api, OAuth.ApiSecret), ["token", input.Pick([.. tokens.Values])]),
             "/connect/revoke" => (input.Chance(0.5) ? Basic(OAuth.Web, OAuth.WebSecret) : null, ["token", input.Pick([.. tokens.Values]), "client_id", OAuth.Spa]),

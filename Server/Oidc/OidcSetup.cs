@@ -52,10 +52,13 @@ internal static class OidcSetup
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke")
                     .SetEndSessionEndpointUris("connect/endsession")
-                    .SetPushedAuthorizationEndpointUris("connect/par");
+                    .SetPushedAuthorizationEndpointUris("connect/par")
+                    .SetDeviceAuthorizationEndpointUris("connect/device")
+                    .SetEndUserVerificationEndpointUris("device");
 
-                // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials. No implicit, no password.
-                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
+                // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials, device authorization
+                // (RFC 8628) for devices without a browser. No implicit, no password.
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow().AllowDeviceAuthorizationFlow();
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
@@ -113,6 +116,7 @@ internal static class OidcSetup
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
                     .EnableErrorPassthrough();
                 if (!options.RequireHttps)
                 {

@@ -39,6 +39,10 @@ internal sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int FailedClientAuthenticationsPerMinutePerAddress { get; set; } = 10;
 
+    /// <summary>User codes tried on the device verification page (/device) per minute from one address: a code is short, so guessing is capped.</summary>
+    [Range(1, int.MaxValue)]
+    public int UserCodeAttemptsPerMinutePerAddress { get; set; } = 20;
+
     /// <summary>Token, introspection and revocation requests per second from one authenticated client.</summary>
     [Range(1, int.MaxValue)]
     public int TokenRequestsPerSecondPerClient { get; set; } = 2000;

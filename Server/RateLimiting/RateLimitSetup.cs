@@ -43,7 +43,8 @@ internal static class RateLimitSetup
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                !HttpMethods.IsPost(context.Request.Method) ? RateLimitPartition.GetNoLimiter("")
+                IsUserCodeAttempt(context) ? PerMinute("user-code|" + ClientAddress.Key(context), limits.UserCodeAttemptsPerMinutePerAddress)
+                : !HttpMethods.IsPost(context.Request.Method) ? RateLimitPartition.GetNoLimiter("")
                 : IsOneOf(context, SignInForms) ? PerMinute("sign-in|" + ClientAddress.Key(context), limits.SignInsPerMinutePerAddress)
                 : IsOneOf(context, OtherAccountForms) ? PerMinute("account|" + ClientAddress.Key(context), limits.AccountPostsPerMinutePerAddress)
                 : RateLimitPartition.GetNoLimiter(""));
@@ -65,6 +66,11 @@ internal static class RateLimitSetup
 
     private static RateLimitPartition<string> PerMinute(string key, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
+
+    /// <summary>A user code typed (GET, as verification_uri_complete sends it) or answered (POST) on the device page.</summary>
+    private static bool IsUserCodeAttempt(HttpContext context) =>
+        context.Request.Path.Equals("/device", StringComparison.OrdinalIgnoreCase)
+        && (context.Request.Query.ContainsKey("user_code") || HttpMethods.IsPost(context.Request.Method));
 
     private static bool IsOneOf(HttpContext context, string[] paths) =>
         paths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));

@@ -32,7 +32,12 @@ internal static class ClientDescriptors
 
         foreach (var grant in client.GrantTypes)
         {
-            d.Permissions.Add(Permissions.Prefixes.GrantType + grant);
+            d.Permissions.Add(Permissions.Prefixes.GrantType + (grant == DeclarationRules.DeviceCode ? GrantTypes.DeviceCode : grant));
+        }
+
+        if (client.GrantTypes.Contains(DeclarationRules.DeviceCode))
+        {
+            d.Permissions.Add(Permissions.Endpoints.DeviceAuthorization);
         }
 
         if (client.GrantTypes.Contains(GrantTypes.AuthorizationCode))

@@ -7,7 +7,10 @@ namespace IdentityServer.Seeding;
 /// <summary>What makes a declared client, scope or user acceptable. Each result names its path (<c>Clients[0].Secret</c>).</summary>
 internal static class DeclarationRules
 {
-    private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials"];
+    /// <summary>How configuration names the device authorization grant (RFC 8628's is urn:ietf:params:oauth:grant-type:device_code).</summary>
+    public const string DeviceCode = "device_code";
+
+    private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials", DeviceCode];
     private static readonly string[] BuiltInScopes = ["openid", "profile", "email", "roles", "offline_access"];
 
     public static IEnumerable<ValidationResult> Check(SeedOptions declared)

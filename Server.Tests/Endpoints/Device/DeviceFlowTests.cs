@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.Json;
+using Duende.IdentityModel.Client;
+using IdentityServer.Tests.Infrastructure;
+
+namespace IdentityServer.Tests.Endpoints.Device;
+
+/// <summary>
+/// The device authorization grant (RFC 8628), driven by Duende.IdentityModel as a TV app would, with the
+/// person approving on the verification page in a browser of their own.
+/// </summary>
+public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private const string Tv = "tv";
+
+    private static async Task<DeviceAuthorizationResponse> StartAsync(HttpClient device)
+    {
+        var started = await device.RequestDeviceAuthorizationAsync(new DeviceAuthorizationRequest
+        {
+            Address = "http://localhost/connect/device", ClientId = Tv, Scope = "openid profile offline_access api",
+        });
+        Assert.False(started.IsError, started.Error);
+        return started;
+    }
+
+    private static Task<TokenResponse> PollAsync(HttpClient device, DeviceAuthorizationResponse started) =>
+        device.RequestDeviceTokenAsync(new DeviceTokenRequest { Address = "http://localhost/connect/token", ClientId = Tv, DeviceCode = started.DeviceCode! });
+
+    /// <summary>Alice, signed in, opens the complete verification address and answers.</summary>
+    private static async Task<HttpResponseMessage> AnswerAsync(Browser person, DeviceAuthorizationResponse started, string answer)
+    {
+        await People.SignInAsync(person, "alice", ServerFactory.AlicePassword, "/");
+        var page = await person.GetAsync(new Uri(started.VerificationUriComplete!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Demo TV app", (await Browser.HtmlAsync(page)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        return await person.SubmitFormAsync(page, button: ("decision", answer));
+    }
+
+    [Fact]
+    public async Task ATvGetsTokensOnceAliceApprovesOnTheVerificationPage()
+    {
+        using var device = server.CreateClient();
+        using var person = server.CreateBrowser();
+        var started = await StartAsync(device);
+        Assert.Equal("http://localhost/device", started.VerificationUri);
+        Assert.Contains(Uri.EscapeDataString(started.UserCode!), started.VerificationUriComplete, StringComparison.Ordinal);
+        Assert.True(started.Interval > 0);
+
+        Assert.Equal("authorization_pending", (await PollAsync(device, started)).Error);
+
+        var approved = await AnswerAsync(person, started, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.Equal("/device?result=approved", approved.Headers.Location!.OriginalString);
+
+        var tokens = await PollAsync(device, started);
+        Assert.False(tokens.IsError, tokens.Error);
+        Assert.NotNull(tokens.RefreshToken);
+        Assert.Equal("tv", OAuth.JwtPayload(tokens.AccessToken!)["client_id"].GetString());
+    }
+
+    [Fact]
+    public async Task ADeniedDeviceGetsAccessDenied()
+    {
+        using var device = server.CreateClient();
+        using var person = server.CreateBrowser();
+        var started = await StartAsync(device);
+
+        var denied = await AnswerAsync(person, started, "deny");
+        Assert.Equal("/device?result=denied", denied.Headers.Location!.OriginalString);
+
+        Assert.Equal("access_denied", (await PollAsync(device, started)).Error);
+    }
+
+    [Fact]
+    public async Task AnExpiredDeviceCodeIsExpiredToken()
+    {
+        // Its own server: the clock moves.
+        await using var own = new ServerFactory();
+        using var device = own.CreateClient();
+        var started = await StartAsync(device);
+
+        own.Time.Advance(TimeSpan.FromSeconds(started.ExpiresIn!.Value + 1));
+
+        Assert.Equal("expired_token", (await PollAsync(device, started)).Error);
+    }
+
+    [Fact]
+    public async Task AWrongCodeOnTheVerificationPageSaysSoAndIssuesNothing()
+    {
+        using var person = server.CreateBrowser();
+        await People.SignInAsync(person, "alice", ServerFactory.AlicePassword, "/");
+
+        var page = await person.GetAsync("/device?user_code=000000000");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("not valid", (await Browser.HtmlAsync(page)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHeadRequestForTheVerificationPageIsABadRequestNotAServerError()
+    {
+        using var person = server.CreateBrowser();
+        await People.SignInAsync(person, "alice", ServerFactory.AlicePassword, "/");
+
+        // OpenIddict takes user codes by GET or POST only; asking it about a HEAD request was a 500 (found by the fuzz test).
+        var response = await person.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/device?user_code=123456789"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheVerificationPageAsksToSignInFirst()
+    {
+        using var person = server.CreateBrowser();
+        var page = await person.GetAsync("/device?user_code=123");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/Account/Login?ReturnUrl=%2Fdevice%3Fuser_code%3D123", page.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task GuessingUserCodesFromOneAddressIsCapped()
+    {
+        // Its own server, with the real limits and a small budget.
+        await using var own = new ServerFactory { RaiseRateLimits = false };
+        own.Settings["IdentityServer:RateLimits:UserCodeAttemptsPerMinutePerAddress"] = "3";
+        using var person = own.CreateBrowser();
+        await People.SignInAsync(person, "alice", ServerFactory.AlicePassword, "/");
+
+        for (var guess = 0; guess < 3; guess++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await person.GetAsync($"/device?user_code=11111111{guess}")).StatusCode);
+        }
+
+        var capped = await person.GetAsync("/device?user_code=111111113");
+        Assert.Equal(HttpStatusCode.TooManyRequests, capped.StatusCode);
+        Assert.NotNull(capped.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync("/device")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AClientWithoutTheGrantCannotStartAndDiscoveryAdvertisesTheEndpoint()
+    {
+        using var http = server.CreateClient();
+        var refused = await http.RequestDeviceAuthorizationAsync(new DeviceAuthorizationRequest { Address = "http://localhost/connect/device", ClientId = OAuth.Spa, Scope = "openid" });
+        Assert.Equal("unauthorized_client", refused.Error);
+
+        var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration")).RootElement;
+        Assert.Equal("http://localhost/connect/device", discovery.GetProperty("device_authorization_endpoint").GetString());
+        Assert.Contains("urn:ietf:params:oauth:grant-type:device_code", discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
+    }
+}
