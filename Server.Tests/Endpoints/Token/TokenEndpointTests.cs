@@ -150,7 +150,7 @@ public sealed class TokenEndpointTests(ServerFactory server) : IClassFixture<Ser
     [Theory]
     [InlineData("password")]
     [InlineData("implicit")]
-    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
+    [InlineData("urn:ietf:params:oauth:grant-type:token-exchange")]
     public async Task UnsupportedGrantTypeIsRejected(string grant)
     {
         using var http = server.CreateClient();
