@@ -95,7 +95,7 @@ public sealed class OptionsValidationTests
                 "IdentityServer:Scopes:1:Name: the scope 'openid' is declared twice or shadows a built-in scope.",
                 "IdentityServer:Clients:1:Secret: a public client cannot have a secret.",
                 "IdentityServer:Clients:1:AllowIntrospection: a public client cannot call the introspection endpoint (it has no secret to authenticate with).",
-                "IdentityServer:Clients:1:GrantTypes:1: 'password' is not supported; use authorization_code, refresh_token, client_credentials.",
+                "IdentityServer:Clients:1:GrantTypes:1: 'password' is not supported; use authorization_code, refresh_token, client_credentials, device_code.",
                 "IdentityServer:Clients:1:RedirectUris: a client using authorization_code needs at least one redirect URI.",
                 "IdentityServer:Clients:1:Scopes:0: the scope 'nope' is not declared under IdentityServer:Scopes.",
                 "IdentityServer:Users:0:Email: 'no-at-sign' is not an email address.",
