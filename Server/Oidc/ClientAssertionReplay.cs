@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -14,14 +15,14 @@ namespace IdentityServer.Oidc;
 /// <c>jti</c> is on record is <c>invalid_client</c>. OpenIddict checks the signature, issuer, audience and
 /// lifetime, not reuse.
 /// </summary>
-internal sealed class ClientAssertionReplay(IOpenIddictTokenManager tokens, TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+internal sealed class ClientAssertionReplay(TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
     /// <summary>The type of the rows that record used assertions (never a token anyone holds).</summary>
     public const string UsedAssertion = "urn:identityserver:used_client_assertion";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
-            .UseScopedHandler<ClientAssertionReplay>()
+            .UseSingletonHandler<ClientAssertionReplay>()
             .SetOrder(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order + 1_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
@@ -40,6 +41,8 @@ internal sealed class ClientAssertionReplay(IOpenIddictTokenManager tokens, Time
             return;
         }
 
+        // Resolved only here: every other request (a machine token with a secret, say) never builds the token manager.
+        var tokens = context.Transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<IOpenIddictTokenManager>();
         var issuer = assertion.GetClaim(Claims.Issuer) ?? "";
         var reference = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + jti)));
         if (await tokens.FindByReferenceIdAsync(reference, context.CancellationToken) is not null)
