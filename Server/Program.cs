@@ -21,7 +21,7 @@ builder.Services
     .AddDatabase(settings.Database, builder.Environment)
     .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
     .AddSessions()
-    .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared.Scopes.Select(s => s.Name), builder.Environment)
+    .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared, builder.Environment)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)

@@ -42,9 +42,13 @@ public static class OAuth
     };
 
     /// <summary>Follows an authorization request through sign-in and consent to the redirect back to the client.</summary>
-    public static async Task<Uri> AuthorizeAsync(Browser browser, IDictionary<string, string?> request, string login = "alice", string password = ServerFactory.AlicePassword, bool consent = true)
+    public static Task<Uri> AuthorizeAsync(Browser browser, IDictionary<string, string?> request, string login = "alice", string password = ServerFactory.AlicePassword, bool consent = true) =>
+        AuthorizeAsync(browser, AuthorizeUrl(request), login, password, consent);
+
+    /// <summary>The same from a ready-made authorization address (one that repeats a parameter, say).</summary>
+    public static async Task<Uri> AuthorizeAsync(Browser browser, string authorizeUrl, string login = "alice", string password = ServerFactory.AlicePassword, bool consent = true)
     {
-        var response = await browser.GetAsync(AuthorizeUrl(request));
+        var response = await browser.GetAsync(authorizeUrl);
         for (var step = 0; step < 6; step++)
         {
             if (response.StatusCode == HttpStatusCode.Redirect)

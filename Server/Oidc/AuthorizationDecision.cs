@@ -73,14 +73,14 @@ internal sealed class AuthorizationDecision(
         switch (ConsentAnswer(parameters, user))
         {
             case Accept:
-                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: !consented, sessionId, ct));
+                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authenticatedAt, recordConsent: !consented, sessionId, ct));
             case Deny:
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
         }
 
         if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
         {
-            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, authenticatedAt, recordConsent: !consented, sessionId, ct));
+            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authenticatedAt, recordConsent: !consented, sessionId, ct));
         }
 
         if (request.HasPromptValue(PromptValues.None))

@@ -14,10 +14,11 @@ namespace IdentityServer.Oidc;
 internal sealed class AuthorizationIssuer(IOpenIddictAuthorizationManager authorizations, TokenPrincipalFactory principals, SessionManager sessions)
 {
     /// <param name="recordConsent">True when the person just consented (a new permanent authorization, even if one exists).</param>
-    public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
-        bool recordConsent, string? sessionId, CancellationToken ct)
+    /// <param name="resources">The resources (RFC 8707) the request named, checked against the client's permissions.</param>
+    public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, ImmutableArray<string> resources,
+        DateTimeOffset? authenticatedAt, bool recordConsent, string? sessionId, CancellationToken ct)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, resources, [], ct);
         if (recordConsent)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);

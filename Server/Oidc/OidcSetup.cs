@@ -1,6 +1,7 @@
 using IdentityServer.Data;
 using IdentityServer.Keys;
 using IdentityServer.Oidc.Storage;
+using IdentityServer.Seeding;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -12,9 +13,9 @@ namespace IdentityServer.Oidc;
 
 internal static class OidcSetup
 {
-    /// <param name="declaredScopes">The scope names configuration declares besides the built-in ones.</param>
+    /// <param name="declared">The scopes, resources and clients configuration declares: what they use is switched on.</param>
     public static IServiceCollection AddOidc(this IServiceCollection services, OidcOptions options, TokenLifetimeOptions lifetimes, KeyOptions keyOptions,
-        IEnumerable<string> declaredScopes, IHostEnvironment environment)
+        SeedOptions declared, IHostEnvironment environment)
     {
         var keys = new KeyFiles(keyOptions, environment.ContentRootPath, keyOptions.GenerateMissing || environment.IsDevelopment());
         var signing = new SigningKeys(keys.RsaSigningKey(), keyOptions.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256 ? keys.EcdsaSigningKey() : null);
@@ -62,7 +63,18 @@ internal static class OidcSetup
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
-                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. declaredScopes]);
+                // Token exchange (RFC 8693) is offered, and advertised, only when a declared client may use it.
+                if (declared.Clients.Any(c => c.GrantTypes.Contains(DeclarationRules.TokenExchange)))
+                {
+                    server.AllowTokenExchangeFlow();
+                }
+
+                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. declared.Scopes.Select(s => s.Name)]);
+
+                // Resource indicators (RFC 8707): the declared APIs, each permitted per client (rsrc:). Token exchange
+                // names the same APIs as audiences.
+                var resources = declared.Resources.Select(r => r.Uri).ToArray();
+                server.RegisterResources(resources).RegisterAudiences(resources);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role);
 
                 server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
@@ -92,6 +104,16 @@ internal static class OidcSetup
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateRevocationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateEndSessionRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateUserInfoRequestContext>.Descriptor);
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Syntax);
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>.Syntax);
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Syntax);
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Permissions(
+                    OpenIddictServerHandlers.Authentication.ValidateResourcePermissions.Descriptor.Order));
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>.Permissions(
+                    OpenIddictServerHandlers.Authentication.ValidatePushedResourcePermissions.Descriptor.Order));
+                server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Permissions(Math.Min(
+                    OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor.Order,
+                    OpenIddictServerHandlers.Exchange.ValidateAudiencePermissions.Descriptor.Order)));
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
                 server.RemoveEventHandler(FormPostResponse.Replaced);
                 server.AddEventHandler(FormPostResponse.Descriptor);

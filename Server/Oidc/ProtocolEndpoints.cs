@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using IdentityServer.Data;
 using IdentityServer.Oidc.Storage;
 using IdentityServer.Sessions;
@@ -35,16 +36,48 @@ internal static class ProtocolEndpoints
 
         if (request.IsClientCredentialsGrantType())
         {
-            var principal = await principals.CreateForClientAsync(request.ClientId!, request.GetScopes(), context.RequestAborted);
+            var principal = await principals.CreateForClientAsync(request.ClientId!, request.GetScopes(), request.GetResources(), context.RequestAborted);
             return TypedResults.SignIn(principal, authenticationScheme: Scheme);
         }
 
-        // authorization_code or refresh_token: OpenIddict has validated the code / refresh token; the person
-        // behind it must still exist and still be allowed to sign in before anything new is issued.
+        // authorization_code, refresh_token, device_code or token exchange: OpenIddict has validated the code, token
+        // or subject token; the person behind it must still exist and still be allowed to sign in before anything
+        // new is issued.
+        var (result, user) = await AuthenticatedUserAsync(context);
+        if (await RefusalAsync(context, result.Principal!, user, checkStamp: !request.IsTokenExchangeGrantType()) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var authTime = result.Principal!.GetClaim(Claims.AuthenticationTime) is { } t && long.TryParse(t, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        if (request.IsTokenExchangeGrantType())
+        {
+            return await TokenExchange.IssueAsync(context, request, result.Principal!, user!, authTime, principals);
+        }
+
+        // RFC 8707: the token request may name some of the resources granted on the authorization request, never others.
+        var granted = result.Principal!.GetClaims(TokenPrincipalFactory.GrantedResourceClaim);
+        var asked = request.GetResources();
+        if (asked.FirstOrDefault(r => !granted.Contains(r)) is { } ungranted)
+        {
+            return Forbid(Errors.InvalidTarget, granted.IsEmpty
+                ? $"The resource '{ungranted}' was not asked for on the authorization request; a token can only be narrowed to resources granted there."
+                : $"The resource '{ungranted}' was not granted by the authorization; ask for some of: {string.Join(' ', granted)}.");
+        }
+
+        var refreshed = await principals.CreateForUserAsync(user!, result.Principal!.GetScopes(), authTime, granted, asked, context.RequestAborted);
+        refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
+        return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);
+    }
+
+    /// <summary>Why nothing may be issued for the person behind a validated grant, if anything.</summary>
+    private static async Task<ForbidHttpResult?> RefusalAsync(HttpContext context, ClaimsPrincipal grant, ApplicationUser? user, bool checkStamp)
+    {
         // Identity's managers are resolved here, not as parameters: a machine token never needs them.
         var users = context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
         var signIn = context.RequestServices.GetRequiredService<SignInManager<ApplicationUser>>();
-        var (result, user) = await AuthenticatedUserAsync(context);
         if (user is null)
         {
             return Forbid(Errors.InvalidGrant, "The account this grant was issued for no longer exists.");
@@ -55,19 +88,14 @@ internal static class ProtocolEndpoints
             return Forbid(Errors.InvalidGrant, "The account this grant was issued for is not allowed to sign in.");
         }
 
-        if (result.Principal!.GetClaim(TokenPrincipalFactory.StampClaim) is var stamp && stamp != SessionIds.StampHash(user.SecurityStamp)
+        if (checkStamp && grant.GetClaim(TokenPrincipalFactory.StampClaim) is var stamp && stamp != SessionIds.StampHash(user.SecurityStamp)
             && !await context.RequestServices.GetRequiredService<SessionManager>().IsCarriedUnderAsync(
-                result.Principal!.GetAuthorizationId(), SessionIds.StampHash(user.SecurityStamp), context.RequestAborted))
+                grant.GetAuthorizationId(), SessionIds.StampHash(user.SecurityStamp), context.RequestAborted))
         {
             return Forbid(Errors.InvalidGrant, "The account's password or sign-in methods changed after this grant was made. Sign in again.");
         }
 
-        var authTime = result.Principal!.GetClaim(Claims.AuthenticationTime) is { } t && long.TryParse(t, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : (DateTimeOffset?)null;
-        var refreshed = await principals.CreateForUserAsync(user, result.Principal!.GetScopes(), authTime, context.RequestAborted);
-        refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
-        return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);
+        return null;
     }
 
     private static async Task<Results<Ok<Dictionary<string, object>>, ChallengeHttpResult>> UserInfoAsync(
@@ -108,7 +136,7 @@ internal static class ProtocolEndpoints
         return (result, await queries.UserById(db, subject, context.RequestAborted));
     }
 
-    private static ForbidHttpResult Forbid(string error, string description) =>
+    internal static ForbidHttpResult Forbid(string error, string description) =>
         TypedResults.Forbid(ErrorProperties(error, description), [Scheme]);
 
     private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>

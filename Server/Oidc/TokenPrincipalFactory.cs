@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
@@ -20,12 +21,21 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// <summary>The hash of the user's security stamp when the grant was made.</summary>
     public const string StampClaim = "idsrv_stamp";
 
+    /// <summary>
+    /// The resources (RFC 8707) the person granted on the authorization request, kept only inside codes and
+    /// refresh tokens: a token request may narrow to some of them, never name others.
+    /// </summary>
+    public const string GrantedResourceClaim = "idsrv_rsrc";
+
     // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
     private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
 
     private IOpenIddictScopeManager ScopeManager => services.GetRequiredService<IOpenIddictScopeManager>();
 
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+    /// <param name="granted">The resources granted on the authorization request (none: the scopes decide the audience).</param>
+    /// <param name="audiences">The resources this token is for: all of <paramref name="granted"/>, or the subset the token request named.</param>
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
+        ImmutableArray<string> granted, ImmutableArray<string> audiences, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         foreach (var (type, value) in await UserClaimsAsync(user, scopes))
@@ -41,14 +51,43 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
             identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         }
 
-        return await FinishAsync(identity, scopes, cancellationToken);
+        foreach (var resource in granted)
+        {
+            identity.AddClaim(new Claim(GrantedResourceClaim, resource));
+        }
+
+        return await FinishAsync(identity, scopes, audiences.IsDefaultOrEmpty ? granted : audiences, cancellationToken);
     }
 
-    public Task<ClaimsPrincipal> CreateForClientAsync(string clientId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    /// <param name="resources">The resources the client named (already checked against its permissions); none: the scopes decide.</param>
+    public Task<ClaimsPrincipal> CreateForClientAsync(string clientId, ImmutableArray<string> scopes, ImmutableArray<string> resources, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, clientId);
-        return FinishAsync(identity, scopes, cancellationToken);
+        return FinishAsync(identity, scopes, resources, cancellationToken);
+    }
+
+    /// <summary>
+    /// A token exchange (RFC 8693): the person's claims for <paramref name="audiences"/>, and, unless the client may
+    /// impersonate, an <c>act</c> claim naming the client that acts, wrapping any actor the subject token named.
+    /// </summary>
+    public async Task<ClaimsPrincipal> CreateForExchangeAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
+        ImmutableArray<string> audiences, string? actingClientId, string? previousActor, CancellationToken cancellationToken)
+    {
+        var principal = await CreateForUserAsync(user, scopes, authenticatedAt, [], audiences, cancellationToken);
+        if (actingClientId is not null)
+        {
+            var actor = new JsonObject { [Claims.Subject] = actingClientId };
+            if (previousActor is not null && JsonNode.Parse(previousActor) is JsonObject previous)
+            {
+                actor[Claims.Actor] = previous;
+            }
+
+            principal.AddClaim(Claims.Actor, actor);
+            principal.SetDestinations(claim => DestinationsOf(claim, scopes));
+        }
+
+        return principal;
     }
 
     /// <summary>The user's claims that the granted scopes release, as the userinfo endpoint returns them.</summary>
@@ -85,10 +124,12 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         return claims;
     }
 
-    private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, ImmutableArray<string> scopes, ImmutableArray<string> resources, CancellationToken cancellationToken)
     {
         identity.SetScopes(scopes);
-        identity.SetResources(await ResourcesAsync(scopes, cancellationToken));
+
+        // RFC 8707: a token asked for named resources is for exactly those; otherwise its scopes say whom it is for.
+        identity.SetResources(resources.IsDefaultOrEmpty ? await ResourcesAsync(scopes, cancellationToken) : [.. resources]);
         identity.SetDestinations(claim => DestinationsOf(claim, scopes));
         return new ClaimsPrincipal(identity);
     }
@@ -129,6 +170,7 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.AuthenticationTime => [Destinations.IdentityToken],
+        Claims.Actor => [Destinations.AccessToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],

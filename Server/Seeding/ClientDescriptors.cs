@@ -1,4 +1,5 @@
 using System.Globalization;
+using IdentityServer.Oidc;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -32,7 +33,12 @@ internal static class ClientDescriptors
 
         foreach (var grant in client.GrantTypes)
         {
-            d.Permissions.Add(Permissions.Prefixes.GrantType + (grant == DeclarationRules.DeviceCode ? GrantTypes.DeviceCode : grant));
+            d.Permissions.Add(Permissions.Prefixes.GrantType + grant switch
+            {
+                DeclarationRules.DeviceCode => GrantTypes.DeviceCode,
+                DeclarationRules.TokenExchange => GrantTypes.TokenExchange,
+                _ => grant,
+            });
         }
 
         if (client.GrantTypes.Contains(DeclarationRules.DeviceCode))
@@ -53,6 +59,16 @@ internal static class ClientDescriptors
             d.Permissions.Add(Permissions.Prefixes.Scope + scope);
         }
 
+        // A resource permitted by rsrc: may be named with resource=; a token exchange also accepts it as audience=.
+        foreach (var resource in client.Resources)
+        {
+            d.Permissions.Add(Permissions.Prefixes.Resource + resource);
+            if (client.GrantTypes.Contains(DeclarationRules.TokenExchange))
+            {
+                d.Permissions.Add(Permissions.Prefixes.Audience + resource);
+            }
+        }
+
         d.Requirements.Clear();
         d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
         if (client.RequirePushedAuthorizationRequests)
@@ -69,6 +85,16 @@ internal static class ClientDescriptors
         if (client.RefreshTokenLifetime is { } refresh)
         {
             d.Settings[Settings.TokenLifetimes.RefreshToken] = refresh.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (client.SubjectTokenAudiences.Count > 0)
+        {
+            d.Settings[ClientSettings.SubjectTokenAudiences] = string.Join(' ', client.SubjectTokenAudiences);
+        }
+
+        if (client.AllowImpersonation)
+        {
+            d.Settings[ClientSettings.AllowImpersonation] = "true";
         }
     }
 

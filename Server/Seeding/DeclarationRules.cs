@@ -10,7 +10,10 @@ internal static class DeclarationRules
     /// <summary>How configuration names the device authorization grant (RFC 8628's is urn:ietf:params:oauth:grant-type:device_code).</summary>
     public const string DeviceCode = "device_code";
 
-    private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials", DeviceCode];
+    /// <summary>How configuration names token exchange (RFC 8693's is urn:ietf:params:oauth:grant-type:token-exchange).</summary>
+    public const string TokenExchange = "token_exchange";
+
+    private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials", DeviceCode, TokenExchange];
     private static readonly string[] BuiltInScopes = ["openid", "profile", "email", "roles", "offline_access"];
 
     public static IEnumerable<ValidationResult> Check(SeedOptions declared)
@@ -22,10 +25,17 @@ internal static class DeclarationRules
             CheckScope(declared.Scopes[i], $"Scopes[{i}]", scopes, results);
         }
 
+        var resources = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < declared.Resources.Count; i++)
+        {
+            CheckResource(declared.Resources[i], $"Resources[{i}]", resources, results);
+        }
+
         var clientIds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < declared.Clients.Count; i++)
         {
             CheckClient(declared.Clients[i], $"Clients[{i}]", scopes, clientIds, results);
+            CheckClientResources(declared.Clients[i], $"Clients[{i}]", resources, results);
         }
 
         var userNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -46,6 +56,52 @@ internal static class DeclarationRules
         else if (!names.Add(scope.Name))
         {
             Add(results, path, nameof(scope.Name), $"the scope '{scope.Name}' is declared twice or shadows a built-in scope.");
+        }
+    }
+
+    private static void CheckResource(DeclaredResource resource, string path, HashSet<string> uris, List<ValidationResult> results)
+    {
+        // RFC 8707 §2: an absolute URI without a fragment; it is compared as written, so it is kept as written.
+        if (!Uri.TryCreate(resource.Uri, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || resource.Uri.Contains('#', StringComparison.Ordinal)
+            || resource.Uri.Any(c => c <= ' '))
+        {
+            Add(results, path, nameof(resource.Uri), $"'{resource.Uri}' must be an absolute URI without a fragment or spaces (e.g. https://api.example.com/).");
+        }
+        else if (!uris.Add(resource.Uri))
+        {
+            Add(results, path, nameof(resource.Uri), $"the resource '{resource.Uri}' is declared twice.");
+        }
+    }
+
+    private static void CheckClientResources(DeclaredClient c, string path, HashSet<string> resources, List<ValidationResult> results)
+    {
+        for (var r = 0; r < c.Resources.Count; r++)
+        {
+            if (!resources.Contains(c.Resources[r]))
+            {
+                Add(results, path, $"{nameof(c.Resources)}[{r}]", $"the resource '{c.Resources[r]}' is not declared under IdentityServer:Resources.");
+            }
+        }
+
+        var exchanges = c.GrantTypes.Contains(TokenExchange);
+        if (exchanges && c.Type == ClientType.Public)
+        {
+            Add(results, path, nameof(c.GrantTypes), "a public client cannot use token_exchange: the exchanging API must authenticate.");
+        }
+
+        if (exchanges && (c.SubjectTokenAudiences.Count == 0 || c.SubjectTokenAudiences.Any(string.IsNullOrWhiteSpace)))
+        {
+            Add(results, path, nameof(c.SubjectTokenAudiences), "a client using token_exchange must name the audiences of the tokens it may exchange (normally its own API's URI).");
+        }
+
+        if (exchanges && c.Resources.Count == 0)
+        {
+            Add(results, path, nameof(c.Resources), "a client using token_exchange must name the resources it may exchange tokens for.");
+        }
+
+        if (!exchanges && (c.SubjectTokenAudiences.Count > 0 || c.AllowImpersonation))
+        {
+            Add(results, path, c.AllowImpersonation ? nameof(c.AllowImpersonation) : nameof(c.SubjectTokenAudiences), "applies only to a client using the token_exchange grant.");
         }
     }
 

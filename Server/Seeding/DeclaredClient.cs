@@ -27,10 +27,28 @@ internal sealed class DeclaredClient
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
-    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    /// <summary>authorization_code, refresh_token, client_credentials, device_code, token_exchange.</summary>
     public List<string> GrantTypes { get; set; } = [];
 
     public List<string> Scopes { get; set; } = [];
+
+    /// <summary>
+    /// The declared resources (by URI) this client may ask tokens for with <c>resource</c> (RFC 8707) and, with
+    /// the token_exchange grant, exchange a subject token for.
+    /// </summary>
+    public List<string> Resources { get; set; } = [];
+
+    /// <summary>
+    /// Token exchange (RFC 8693): the audiences a subject token must carry (one of them) for this client to
+    /// exchange it, normally the client's own API. A token issued for another API is refused.
+    /// </summary>
+    public List<string> SubjectTokenAudiences { get; set; } = [];
+
+    /// <summary>
+    /// Token exchange: issue tokens without the <c>act</c> claim naming this client, so the API receiving them
+    /// cannot tell the client from the person. Off by default; only for fully trusted gateways.
+    /// </summary>
+    public bool AllowImpersonation { get; set; }
 
     /// <summary>May call the introspection endpoint (APIs that check tokens).</summary>
     public bool AllowIntrospection { get; set; }

@@ -5,7 +5,7 @@ namespace IdentityServer.Seeding;
 
 /// <summary>
 /// The clients, scopes and users that configuration declares (<c>IdentityServer:Clients</c>, <c>:Scopes</c>,
-/// <c>:Users</c>), re-applied at every start. Their rules span the three lists (a client's scopes must be
+/// <c>:Resources</c>, <c>:Users</c>), re-applied at every start. Their rules span the three lists (a client's scopes must be
 /// declared), so they live in <see cref="DeclarationRules"/> rather than in attributes.
 /// </summary>
 internal sealed class SeedOptions : IValidatableObject
@@ -15,6 +15,9 @@ internal sealed class SeedOptions : IValidatableObject
     public List<DeclaredClient> Clients { get; set; } = [];
 
     public List<DeclaredScope> Scopes { get; set; } = [];
+
+    /// <summary>The protected resources (APIs) clients may ask tokens for by URI (RFC 8707).</summary>
+    public List<DeclaredResource> Resources { get; set; } = [];
 
     public List<DeclaredUser> Users { get; set; } = [];
 
