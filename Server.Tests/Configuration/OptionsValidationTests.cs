@@ -95,7 +95,7 @@ public sealed class OptionsValidationTests
                 "IdentityServer:Scopes:1:Name: the scope 'openid' is declared twice or shadows a built-in scope.",
                 "IdentityServer:Clients:1:Secret: a public client cannot have a secret.",
                 "IdentityServer:Clients:1:AllowIntrospection: a public client cannot call the introspection endpoint (it has no secret to authenticate with).",
-                "IdentityServer:Clients:1:GrantTypes:1: 'password' is not supported; use authorization_code, refresh_token, client_credentials, device_code.",
+                "IdentityServer:Clients:1:GrantTypes:1: 'password' is not supported; use authorization_code, refresh_token, client_credentials, device_code, token_exchange.",
                 "IdentityServer:Clients:1:RedirectUris: a client using authorization_code needs at least one redirect URI.",
                 "IdentityServer:Clients:1:Scopes:0: the scope 'nope' is not declared under IdentityServer:Scopes.",
                 "IdentityServer:Users:0:Email: 'no-at-sign' is not an email address.",
@@ -171,6 +171,32 @@ public sealed class OptionsValidationTests
         var declared = new SeedOptions { Clients = [new DeclaredClient { ClientId = "c", Jwks = jwks, GrantTypes = ["client_credentials"] }] };
         var failure = Assert.Single(Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
         Assert.StartsWith("IdentityServer:Clients:0:Jwks: " + problem, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResourcesAndTokenExchangeAreCheckedByPath()
+    {
+        var declared = new SeedOptions
+        {
+            Resources = [new DeclaredResource { Uri = "https://api.example/" }, new DeclaredResource { Uri = "api" }, new DeclaredResource { Uri = "https://api.example/" }],
+            Clients =
+            [
+                new DeclaredClient { ClientId = "a", Secret = "0123456789abcdef", GrantTypes = ["token_exchange"], Resources = ["https://other.example/"] },
+                new DeclaredClient { ClientId = "b", Type = ClientType.Public, GrantTypes = ["token_exchange"], Resources = ["https://api.example/"], SubjectTokenAudiences = ["https://api.example/"] },
+                new DeclaredClient { ClientId = "c", Secret = "0123456789abcdef", GrantTypes = ["client_credentials"], AllowImpersonation = true },
+            ],
+        };
+
+        Assert.Equal(
+            [
+                "IdentityServer:Resources:1:Uri: 'api' must be an absolute URI without a fragment or spaces (e.g. https://api.example.com/).",
+                "IdentityServer:Resources:2:Uri: the resource 'https://api.example/' is declared twice.",
+                "IdentityServer:Clients:0:Resources:0: the resource 'https://other.example/' is not declared under IdentityServer:Resources.",
+                "IdentityServer:Clients:0:SubjectTokenAudiences: a client using token_exchange must name the audiences of the tokens it may exchange (normally its own API's URI).",
+                "IdentityServer:Clients:1:GrantTypes: a public client cannot use token_exchange: the exchanging API must authenticate.",
+                "IdentityServer:Clients:2:AllowImpersonation: applies only to a client using the token_exchange grant.",
+            ],
+            Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
     }
 
     [Fact]

@@ -114,6 +114,8 @@ internal static class OidcSetup
                 server.AddEventHandler(ResourceRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Permissions(Math.Min(
                     OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor.Order,
                     OpenIddictServerHandlers.Exchange.ValidateAudiencePermissions.Descriptor.Order)));
+                server.AddEventHandler(TokenExchangeRules.RequestDescriptor);
+                server.AddEventHandler(TokenExchangeRules.SubjectTokenDescriptor);
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
                 server.RemoveEventHandler(FormPostResponse.Replaced);
                 server.AddEventHandler(FormPostResponse.Descriptor);

@@ -9,35 +9,21 @@ namespace IdentityServer.Oidc;
 
 /// <summary>
 /// Token exchange (RFC 8693) for an API calling another API on a person's behalf. OpenIddict has checked the
-/// subject token (signature, expiry, revocation), the client's right to the grant and to each named resource or
-/// audience; this decides the rest: the subject token must have been issued for the exchanging client's own API,
-/// the new token is for exactly the named APIs, and it says who acts (<c>act</c>) unless the client may impersonate.
+/// subject token (signature, expiry, revocation, and through <see cref="TokenExchangeRules"/> that it was issued for
+/// the exchanging client's own API), the client's right to the grant and to each named resource or audience; this
+/// decides the rest: the new token is for exactly the named APIs, with no more scopes than the subject token, and it
+/// says who acts (<c>act</c>) unless the client may impersonate.
 /// </summary>
 internal static class TokenExchange
 {
     public static async Task<Results<SignInHttpResult, ForbidHttpResult, BadRequest>> IssueAsync(HttpContext context, OpenIddictRequest request,
         ClaimsPrincipal subject, ApplicationUser user, DateTimeOffset? authenticatedAt, TokenPrincipalFactory principals)
     {
-        if (!string.IsNullOrEmpty(request.ActorToken))
-        {
-            return ProtocolEndpoints.Forbid(Errors.InvalidRequest, "actor_token is not accepted: the authenticated client is the actor.");
-        }
-
         var targets = request.GetResources().Union(request.GetAudiences(), StringComparer.Ordinal).ToArray();
-        if (targets.Length == 0)
-        {
-            return ProtocolEndpoints.Forbid(Errors.InvalidTarget, "Name the API the new token is for with the resource or audience parameter.");
-        }
-
         var applications = context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>();
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict authenticated a client that does not exist.");
         var settings = await applications.GetSettingsAsync(application, context.RequestAborted);
-        var accepted = settings.TryGetValue(ClientSettings.SubjectTokenAudiences, out var list) ? list.Split(' ') : [];
-        if (!subject.GetAudiences().Concat(subject.GetResources()).Any(accepted.Contains))
-        {
-            return ProtocolEndpoints.Forbid(Errors.InvalidGrant, "The subject token was not issued for this client's API, so this client may not exchange it.");
-        }
 
         // The new token may carry fewer scopes than the subject token, never more; it is an access token alone.
         var held = subject.GetScopes();
@@ -50,7 +36,7 @@ internal static class TokenExchange
         var scopes = (asked.IsEmpty ? held : asked).Remove(Scopes.OfflineAccess);
         var impersonates = settings.TryGetValue(ClientSettings.AllowImpersonation, out var allowed) && allowed == "true";
         var principal = await principals.CreateForExchangeAsync(user, scopes, authenticatedAt, [.. targets],
-            impersonates ? null : request.ClientId, subject.GetClaim(Claims.Actor), context.RequestAborted);
+            impersonates ? null : request.ClientId, subject.GetClaim(TokenPrincipalFactory.ActorClaim), context.RequestAborted);
 
         // Ending the person's session revokes what was exchanged from it, too.
         principal.SetAuthorizationId(subject.GetAuthorizationId());

@@ -27,6 +27,9 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// </summary>
     public const string GrantedResourceClaim = "idsrv_rsrc";
 
+    /// <summary>RFC 8693 §4.1's actor claim (OpenIddict's <c>Claims.Actor</c> is another, "actor").</summary>
+    public const string ActorClaim = "act";
+
     // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
     private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
 
@@ -80,10 +83,10 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
             var actor = new JsonObject { [Claims.Subject] = actingClientId };
             if (previousActor is not null && JsonNode.Parse(previousActor) is JsonObject previous)
             {
-                actor[Claims.Actor] = previous;
+                actor[ActorClaim] = previous;
             }
 
-            principal.AddClaim(Claims.Actor, actor);
+            principal.AddClaim(ActorClaim, actor);
             principal.SetDestinations(claim => DestinationsOf(claim, scopes));
         }
 
@@ -170,7 +173,7 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.AuthenticationTime => [Destinations.IdentityToken],
-        Claims.Actor => [Destinations.AccessToken],
+        ActorClaim => [Destinations.AccessToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
