@@ -116,6 +116,8 @@ internal static class OidcSetup
                     OpenIddictServerHandlers.Exchange.ValidateAudiencePermissions.Descriptor.Order)));
                 server.AddEventHandler(TokenExchangeRules.RequestDescriptor);
                 server.AddEventHandler(TokenExchangeRules.SubjectTokenDescriptor);
+                server.AddEventHandler(DevicePolling.PollDescriptor);
+                server.AddEventHandler(DevicePolling.ResponseDescriptor);
                 server.AddEventHandler(TokenRowsHandler.Descriptor);
                 server.RemoveEventHandler(FormPostResponse.Replaced);
                 server.AddEventHandler(FormPostResponse.Descriptor);

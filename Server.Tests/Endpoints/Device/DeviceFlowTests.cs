@@ -44,13 +44,14 @@ public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<Server
         var started = await StartAsync(device);
         Assert.Equal("http://localhost/device", started.VerificationUri);
         Assert.Contains(Uri.EscapeDataString(started.UserCode!), started.VerificationUriComplete, StringComparison.Ordinal);
-        Assert.True(started.Interval > 0);
+        Assert.Equal(5, started.Interval);
 
         Assert.Equal("authorization_pending", (await PollAsync(device, started)).Error);
 
         var approved = await AnswerAsync(person, started, "accept");
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal("/device?result=approved", approved.Headers.Location!.OriginalString);
+        server.Time.Advance(TimeSpan.FromSeconds(started.Interval));
 
         var tokens = await PollAsync(device, started);
         Assert.False(tokens.IsError, tokens.Error);
@@ -69,6 +70,30 @@ public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<Server
         Assert.Equal("/device?result=denied", denied.Headers.Location!.OriginalString);
 
         Assert.Equal("access_denied", (await PollAsync(device, started)).Error);
+    }
+
+    [Fact]
+    public async Task PollingSoonerThanTheIntervalIsSlowDownAndEachSlowDownAddsFiveSeconds()
+    {
+        // Its own server: the clock moves.
+        await using var own = new ServerFactory();
+        using var device = own.CreateClient();
+        var started = await StartAsync(device);
+
+        Assert.Equal("authorization_pending", (await PollAsync(device, started)).Error);
+        var tooSoon = await PollAsync(device, started);
+        Assert.Equal(HttpStatusCode.BadRequest, tooSoon.HttpStatusCode);
+        Assert.Equal("slow_down", tooSoon.Error);
+
+        // The interval is now ten seconds (RFC 8628 §3.5): five is still too soon, and that poll makes it fifteen.
+        own.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("slow_down", (await PollAsync(device, started)).Error);
+        own.Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal("authorization_pending", (await PollAsync(device, started)).Error);
+
+        // Another device is not slowed by this one.
+        var other = await StartAsync(device);
+        Assert.Equal("authorization_pending", (await PollAsync(device, other)).Error);
     }
 
     [Fact]
