@@ -37,6 +37,9 @@ internal static class ConfigurationSetup
             sections.Add(ExternalOptions.Section, new ExternalOptionsValidator()),
             sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
             sections.Add(SeedOptions.Section, new SeedOptionsValidator()));
+        var contentRoot = builder.Environment.ContentRootPath;
+        sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
+        builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));
         sections.Fail(EnvironmentRules.Check(settings, builder.Environment));
         sections.ThrowIfAnyFailed();
         return settings;

@@ -14,7 +14,7 @@ internal static class ClientDescriptors
         d.ClientId = client.ClientId;
         d.DisplayName = client.DisplayName ?? client.ClientId;
         d.ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential;
-        d.JsonWebKeySet = client.Jwks is { } jwks ? new JsonWebKeySet(jwks) : null;
+        d.JsonWebKeySet = client.KeySet is { } jwks ? new JsonWebKeySet(jwks) : null;
         d.ApplicationType = ApplicationTypes.Web;
         d.ConsentType = client.FirstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit;
 

@@ -125,17 +125,22 @@ internal static class DeclarationRules
         {
             Add(results, path, nameof(c.Secret), "a public client cannot have a secret.");
         }
-        else if (isPublic && c.Jwks is not null)
+        else if (isPublic && (c.Jwks is not null || c.PublicKeyFile is not null))
         {
-            Add(results, path, nameof(c.Jwks), "a public client cannot authenticate, with a secret or with keys.");
+            Add(results, path, c.Jwks is not null ? nameof(c.Jwks) : nameof(c.PublicKeyFile), "a public client cannot authenticate, with a secret or with keys.");
         }
-        else if (!isPublic && c.Jwks is null && (c.Secret is null || c.Secret.Length < 16))
+        else if (!isPublic && c.Jwks is null && c.PublicKeyFile is null && (c.Secret is null || c.Secret.Length < 16))
         {
-            Add(results, path, nameof(c.Secret), "a confidential client needs a secret of at least 16 characters, or public keys (Jwks).");
+            Add(results, path, nameof(c.Secret), "a confidential client needs a secret of at least 16 characters, or public keys (Jwks or PublicKeyFile).");
         }
         else if (!isPublic && c.Secret is { Length: < 16 })
         {
             Add(results, path, nameof(c.Secret), "a secret must have at least 16 characters.");
+        }
+
+        if (c.PublicKeyFile is not null && c.Jwks is not null)
+        {
+            Add(results, path, nameof(c.PublicKeyFile), "declare the keys once: Jwks or PublicKeyFile, not both.");
         }
 
         if (c.Jwks is not null && KeySetProblem(c.Jwks) is { } problem)

@@ -17,6 +17,18 @@ internal sealed class DeclaredClient
     /// </summary>
     public string? Jwks { get; set; }
 
+    /// <summary>
+    /// The client's public keys as a PEM file (one or more <c>-----BEGIN PUBLIC KEY-----</c> blocks, RSA or EC),
+    /// relative to the content root: an alternative to <see cref="Jwks"/>, read at every start.
+    /// </summary>
+    public string? PublicKeyFile { get; set; }
+
+    /// <summary>The key set read from <see cref="PublicKeyFile"/> at start (not a setting).</summary>
+    internal string? LoadedJwks { get; set; }
+
+    /// <summary>The client's keys, however declared.</summary>
+    internal string? KeySet => Jwks ?? LoadedJwks;
+
     /// <summary>First-party clients skip the consent page.</summary>
     public bool FirstParty { get; set; }
 
