@@ -43,6 +43,38 @@ public sealed class ResourceIndicatorTests(ResourceServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task APushedRequestCarriesItsResourceAndAPushForAnUnpermittedOneIsInvalidTarget()
+    {
+        using var browser = server.CreateBrowser();
+        var (verifier, challenge) = OAuth.Pkce();
+        var pushed = await browser.Http.PushAuthorizationAsync(new PushedAuthorizationRequest
+        {
+            Address = "http://localhost/connect/par", ClientId = OAuth.Spa, ResponseType = "code", Scope = "openid api",
+            RedirectUri = OAuth.SpaRedirect, State = "st", CodeChallenge = challenge, CodeChallengeMethod = "S256",
+            Resource = { ResourceServer.Billing },
+        });
+        Assert.False(pushed.IsError, pushed.Error + " " + pushed.Raw);
+        Assert.InRange(pushed.ExpiresIn ?? 0, 1, 600);
+
+        var address = new RequestUrl("/connect/authorize").Create(new Parameters { { "client_id", OAuth.Spa }, { "request_uri", pushed.RequestUri! } });
+        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, address))["code"];
+        var tokens = await browser.Http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = TokenAddress, ClientId = OAuth.Spa, Code = code, RedirectUri = OAuth.SpaRedirect, CodeVerifier = verifier,
+        });
+        Assert.False(tokens.IsError, tokens.Error);
+        Assert.Equal([ResourceServer.Billing], Audiences(tokens.AccessToken!));
+
+        var refused = await browser.Http.PushAuthorizationAsync(new PushedAuthorizationRequest
+        {
+            Address = "http://localhost/connect/par", ClientId = OAuth.Spa, ResponseType = "code", Scope = "openid api",
+            RedirectUri = OAuth.SpaRedirect, CodeChallenge = challenge, CodeChallengeMethod = "S256", Resource = { ResourceServer.Payroll },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.HttpStatusCode);
+        Assert.Equal("invalid_target", refused.Error);
+    }
+
+    [Fact]
     public async Task AGrantMadeWithoutResourcesCannotBeTurnedIntoOneForAResource()
     {
         using var browser = server.CreateBrowser();
