@@ -14,8 +14,21 @@ namespace IdentityServer.Tests.Fuzz;
 /// </summary>
 internal sealed class FuzzServer : ServerFactory
 {
+    /// <summary>A declared API the spa may name with resource, and the exchanger may exchange tokens for.</summary>
+    public const string Resource = "https://api.fuzz.example/";
+
+    public const string Exchanger = "exchanger";
+    public const string ExchangerSecret = "exchanger-secret-0123456789abcdef";
+
     public FuzzServer()
     {
+        Settings["IdentityServer:Resources:0:Uri"] = Resource;
+        this.OverrideClient(OAuth.Spa, "Resources:0", Resource);
+        var exchanger = this.DeclareClient(new TestClient(Exchanger) { Type = "confidential", Secret = ExchangerSecret, GrantTypes = ["token_exchange"], Scopes = ["openid", "api"] });
+        Settings[exchanger + ":SubjectTokenAudiences:0"] = OAuth.Api;
+        Settings[exchanger + ":SubjectTokenAudiences:1"] = Resource;
+        Settings[exchanger + ":Resources:0"] = Resource;
+
         var unlimited = 1_000_000_000.ToString(CultureInfo.InvariantCulture);
         Settings["IdentityServer:RateLimits:AccountPostsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;

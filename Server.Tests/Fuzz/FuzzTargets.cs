@@ -30,7 +30,7 @@ internal static class FuzzTargets
         new(Protocol, "/connect/device", Post, [.. ClientFields, "scope"]),
         new(Protocol, "/device", GetPost, ["user_code", "decision", "result", "__RequestVerificationToken"]),
         new(Protocol, "/connect/par", Post, [.. AuthorizeFields, "client_secret", "client_assertion", "client_assertion_type"]),
-        new(Protocol, "/connect/token", Post, [.. ClientFields, "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "resource", "audience", "username", "password", "requested_token_type", "subject_token"]),
+        new(Protocol, "/connect/token", Post, [.. ClientFields, "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "resource", "audience", "username", "password", "requested_token_type", "subject_token", "subject_token_type", "actor_token", "actor_token_type", "device_code"]),
         new(Protocol, "/connect/userinfo", GetPost, ["access_token"]),
         new(Protocol, "/connect/introspect", Post, [.. ClientFields, "token", "token_type_hint"]),
         new(Protocol, "/connect/revoke", Post, [.. ClientFields, "token", "token_type_hint"]),

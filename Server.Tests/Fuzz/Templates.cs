@@ -23,8 +23,10 @@ internal static class Templates
                 "scope", input.Pick(["openid", "openid profile email roles offline_access api", "openid offline_access"]), "state", "st", "nonce", "n",
                 "code_challenge", Pkce.Challenge, "code_challenge_method", "S256", "consent", input.Pick(["accept", "deny", ""]),
             ]),
-            "/connect/token" => input.Next(3) switch
+            "/connect/token" => input.Next(4) switch
             {
+                3 => (Basic(FuzzServer.Exchanger, FuzzServer.ExchangerSecret), ["grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "subject_token", tokens["access_token"], "subject_token_type", "urn:ietf:params:oauth:token-type:access_token", "resource", FuzzServer.Resource]),
                 0 => (Basic(OAuth.Machine, OAuth.MachineSecret), ["grant_type", "client_credentials", "scope", "api"]),
                 1 => (null, ["grant_type", "refresh_token", "client_id", OAuth.Spa, "refresh_token", tokens["refresh_token"]]),
                 _ => (null, ["grant_type", "authorization_code", "client_id", OAuth.Spa, "code", input.Pick([.. tokens.Values]), "redirect_uri", OAuth.SpaRedirect, "code_verifier", Pkce.Verifier]),
