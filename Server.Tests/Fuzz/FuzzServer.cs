@@ -34,7 +34,7 @@ internal sealed class FuzzServer : ServerFactory
         Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
         foreach (var failures in (string[])["FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
-            "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress"])
+            "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute"])
         {
             Settings["IdentityServer:RateLimits:" + failures] = unlimited;
         }

@@ -60,7 +60,7 @@ public class ServerFactory : WebApplicationFactory<Program>
         if (RaiseRateLimits)
         {
             foreach (var limit in (string[])["SignInsPerMinutePerAddress", "AccountPostsPerMinutePerAddress", "FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
-                "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress"])
+                "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute"])
             {
                 builder.UseSetting("IdentityServer:RateLimits:" + limit, "10000");
             }

@@ -43,6 +43,10 @@ internal sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int UserCodeAttemptsPerMinutePerAddress { get; set; } = 20;
 
+    /// <summary>Wrong user codes per minute from all addresses together: guessers sharing the work across many addresses get no further.</summary>
+    [Range(1, int.MaxValue)]
+    public int FailedUserCodesPerMinute { get; set; } = 600;
+
     /// <summary>Token, introspection and revocation requests per second from one authenticated client.</summary>
     [Range(1, int.MaxValue)]
     public int TokenRequestsPerSecondPerClient { get; set; } = 2000;

@@ -25,6 +25,7 @@ internal static class RateLimitSetup
     {
         // The pages call it whether or not limits are on; turned off, it admits everything.
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<UserCodeThrottle>();
         if (!limits.Enabled)
         {
             return services;

@@ -164,6 +164,39 @@ public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task WrongCodesAreCappedServerWideWhateverTheAddressAndRightCodesDoNotCount()
+    {
+        // The per-address cap out of the way: what is left is the budget of wrong codes shared by all addresses,
+        // which guessers spreading their attempts over many addresses all draw from.
+        await using var own = new ServerFactory { RaiseRateLimits = false };
+        own.Settings["IdentityServer:RateLimits:UserCodeAttemptsPerMinutePerAddress"] = "1000";
+        own.Settings["IdentityServer:RateLimits:FailedUserCodesPerMinute"] = "3";
+        using var device = own.CreateClient();
+        using var person = own.CreateBrowser();
+        await People.SignInAsync(person, "alice", ServerFactory.AlicePassword, "/");
+
+        // A person's own code, looked at again and again, spends nothing.
+        var started = await StartAsync(device);
+        for (var look = 0; look < 5; look++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(new Uri(started.VerificationUriComplete!).PathAndQuery)).StatusCode);
+        }
+
+        for (var guess = 0; guess < 3; guess++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await person.GetAsync($"/device?user_code=22222222{guess}")).StatusCode);
+        }
+
+        var capped = await person.GetAsync("/device?user_code=222222223");
+        Assert.Equal(HttpStatusCode.TooManyRequests, capped.StatusCode);
+        Assert.NotNull(capped.Headers.RetryAfter);
+
+        // After the window, codes are checked again.
+        own.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(new Uri(started.VerificationUriComplete!).PathAndQuery)).StatusCode);
+    }
+
+    [Fact]
     public async Task AClientWithoutTheGrantCannotStartAndDiscoveryAdvertisesTheEndpoint()
     {
         using var http = server.CreateClient();

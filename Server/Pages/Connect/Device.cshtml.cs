@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
+using IdentityServer.RateLimiting;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -22,7 +23,8 @@ internal sealed class DeviceModel(
     UserManager<ApplicationUser> users,
     IOpenIddictApplicationManager applications,
     AuthorizationIssuer issuer,
-    ConsentScopes consentScopes) : PageModel
+    ConsentScopes consentScopes,
+    UserCodeThrottle throttle) : PageModel
 {
     private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
     public const string DecisionField = "decision";
@@ -45,11 +47,22 @@ internal sealed class DeviceModel(
         }
 
         Result = result is "approved" or "denied" ? result : null;
-        var request = await VerificationRequestAsync();
         UserCode = Request.Query[Parameters.UserCode].ToString();
-        if (request.Succeeded && request.Principal.GetClaim(Claims.ClientId) is { } clientId)
+        if (UserCode.Length > 0 && !throttle.TryBegin(HttpContext, out var refusal))
         {
-            return await ShowRequestAsync(clientId, request.Principal.GetScopes());
+            return refusal;
+        }
+
+        var request = await VerificationRequestAsync();
+        var found = request.Succeeded && request.Principal.GetClaim(Claims.ClientId) is not null;
+        if (UserCode.Length > 0)
+        {
+            throttle.Settle(found);
+        }
+
+        if (found)
+        {
+            return await ShowRequestAsync(request.Principal!.GetClaim(Claims.ClientId)!, request.Principal!.GetScopes());
         }
 
         Error = UserCode.Length > 0 ? "That code is not valid, or it has expired. Check the code on your device and type it again." : null;
@@ -63,7 +76,13 @@ internal sealed class DeviceModel(
             return SignInFirst();
         }
 
+        if (!throttle.TryBegin(HttpContext, out var refusal))
+        {
+            return refusal;
+        }
+
         var request = await VerificationRequestAsync();
+        throttle.Settle(request.Succeeded && request.Principal.GetClaim(Claims.ClientId) is not null);
         if (!request.Succeeded || request.Principal.GetClaim(Claims.ClientId) is not { } clientId
             || await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is not { } application)
         {
