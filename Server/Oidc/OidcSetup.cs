@@ -53,13 +53,18 @@ internal static class OidcSetup
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke")
                     .SetEndSessionEndpointUris("connect/endsession")
-                    .SetPushedAuthorizationEndpointUris("connect/par")
-                    .SetDeviceAuthorizationEndpointUris("connect/device")
-                    .SetEndUserVerificationEndpointUris("device");
+                    .SetPushedAuthorizationEndpointUris("connect/par");
 
-                // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials, device authorization
-                // (RFC 8628) for devices without a browser. No implicit, no password.
-                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow().AllowDeviceAuthorizationFlow();
+                // OAuth 2.1 profile: code + PKCE (S256 only), refresh tokens, client credentials. No implicit, no password.
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
+
+                // Device authorization (RFC 8628) for devices without a browser, offered and advertised only when a
+                // declared client may use it.
+                var devices = declared.Clients.Any(c => c.GrantTypes.Contains(DeclarationRules.DeviceCode));
+                if (devices)
+                {
+                    server.SetDeviceAuthorizationEndpointUris("connect/device").SetEndUserVerificationEndpointUris("device").AllowDeviceAuthorizationFlow();
+                }
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
@@ -142,8 +147,12 @@ internal static class OidcSetup
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
-                    .EnableEndUserVerificationEndpointPassthrough()
                     .EnableErrorPassthrough();
+                if (devices)
+                {
+                    aspNetCore.EnableEndUserVerificationEndpointPassthrough();
+                }
+
                 if (!options.RequireHttps)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();

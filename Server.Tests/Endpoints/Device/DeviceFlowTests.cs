@@ -197,6 +197,21 @@ public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task WithoutADeclaredDeviceClientTheFlowIsOffAndDiscoveryHidesIt()
+    {
+        await using var own = new ServerFactory();
+        own.OverrideClient(Tv, "GrantTypes:0", "refresh_token");
+        using var http = own.CreateClient();
+
+        var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration")).RootElement;
+        Assert.False(discovery.TryGetProperty("device_authorization_endpoint", out _));
+        Assert.DoesNotContain("urn:ietf:params:oauth:grant-type:device_code", discovery.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/device?user_code=123456789")).StatusCode);
+        var start = await http.PostAsync("/connect/device", new FormUrlEncodedContent(new Dictionary<string, string> { ["client_id"] = Tv }));
+        Assert.True((int)start.StatusCode is 404 or 405, start.StatusCode.ToString());
+    }
+
+    [Fact]
     public async Task AClientWithoutTheGrantCannotStartAndDiscoveryAdvertisesTheEndpoint()
     {
         using var http = server.CreateClient();

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -24,7 +26,8 @@ internal sealed class DeviceModel(
     IOpenIddictApplicationManager applications,
     AuthorizationIssuer issuer,
     ConsentScopes consentScopes,
-    UserCodeThrottle throttle) : PageModel
+    UserCodeThrottle throttle,
+    IOptions<OpenIddictServerOptions> server) : PageModel
 {
     private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
     public const string DecisionField = "decision";
@@ -39,8 +42,16 @@ internal sealed class DeviceModel(
 
     public string? Result { get; private set; }
 
+    /// <summary>The device flow is on only when a declared client may use it (Oidc/OidcSetup.cs).</summary>
+    private bool DeviceFlowOffered => server.Value.EndUserVerificationEndpointUris.Count > 0;
+
     public async Task<IActionResult> OnGetAsync(string? result)
     {
+        if (!DeviceFlowOffered)
+        {
+            return NotFound();
+        }
+
         if (await users.GetUserAsync(User) is null)
         {
             return SignInFirst();
@@ -71,6 +82,11 @@ internal sealed class DeviceModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!DeviceFlowOffered)
+        {
+            return NotFound();
+        }
+
         if (await users.GetUserAsync(User) is not { } user)
         {
             return SignInFirst();
