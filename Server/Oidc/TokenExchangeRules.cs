@@ -22,7 +22,7 @@ internal sealed class TokenExchangeRules : IOpenIddictServerHandler<ValidateToke
     public static OpenIddictServerHandlerDescriptor RequestDescriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
             .UseSingletonHandler(new TokenExchangeRules(subjectToken: false))
-            .SetOrder(int.MinValue + 3)
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateTokenExchangeParameters.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
