@@ -38,7 +38,9 @@ internal sealed class ResourceRules<TContext> : IOpenIddictServerHandler<TContex
 
     public async ValueTask HandleAsync(TContext context)
     {
-        if (context.Transaction.Request is not { } request)
+        // The common case, a request naming neither, costs two dictionary look-ups.
+        if (context.Transaction.Request is not { } request
+            || (!request.HasParameter(Parameters.Resource) && !request.HasParameter(Parameters.Audience)))
         {
             return;
         }
