@@ -14,10 +14,10 @@ namespace IdentityServer.Oidc;
 internal sealed class AuthorizationIssuer(IOpenIddictAuthorizationManager authorizations, TokenPrincipalFactory principals, SessionManager sessions)
 {
     /// <param name="recordConsent">True when the person just consented (a new permanent authorization, even if one exists).</param>
-    public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
+    public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, SessionAuthentication authentication,
         bool recordConsent, string? sessionId, CancellationToken ct)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authentication, ct);
         if (recordConsent)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);

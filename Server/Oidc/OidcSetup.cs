@@ -26,6 +26,7 @@ internal static class OidcSetup
         services.AddScoped<ConsentScopes>();
         services.AddScoped<AuthorizationDecision>();
         services.AddScoped<AuthorizationIssuer>();
+        services.AddScoped<StepUp>();
         services.AddSingleton<RequestMarkers>();
         services.AddSingleton<ApplicationSnapshots>();
         services.AddSingleton<ClientSecretCache>();
@@ -63,7 +64,8 @@ internal static class OidcSetup
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. declaredScopes]);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role,
+                    Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
 
                 server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(lifetimes.IdentityTokenLifetime)
@@ -86,6 +88,7 @@ internal static class OidcSetup
 
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
+                server.AddEventHandler(DiscoveryAuthenticationContextHandler.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateIntrospectionRequestContext>.Descriptor);

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using IdentityServer.Data;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using OpenIddict.Abstractions;
@@ -25,7 +27,10 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
 
     private IOpenIddictScopeManager ScopeManager => services.GetRequiredService<IOpenIddictScopeManager>();
 
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+    /// <summary>How the person authenticated (space-separated amr values), kept inside codes and refresh tokens for the token endpoint.</summary>
+    public const string MethodsClaim = "idsrv_amr";
+
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         foreach (var (type, value) in await UserClaimsAsync(user, scopes))
@@ -36,9 +41,17 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         // Kept only inside codes and refresh tokens (no destination): the token endpoint refuses them once the
         // user's security stamp has changed (password, 2FA, email, linked logins).
         identity.AddClaim(new Claim(StampClaim, Sessions.SessionIds.StampHash(user.SecurityStamp)));
-        if (authenticatedAt is { } at)
+        if (authentication.At is { } at)
         {
             identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
+        if (authentication.Methods.Count > 0)
+        {
+            // amr is a JSON array even with one value (OIDC Core §2); a plain claim would be written as a string.
+            identity.AddClaim(new Claim(MethodsClaim, string.Join(' ', authentication.Methods)));
+            identity.AddClaim(Claims.AuthenticationMethodReference, JsonSerializer.SerializeToElement(authentication.Methods.ToArray(), MethodsJson.Default.StringArray));
+            identity.AddClaim(new Claim(Claims.AuthenticationContextReference, AuthenticationMethods.ContextOf(authentication.Methods)));
         }
 
         return await FinishAsync(identity, scopes, cancellationToken);
@@ -128,7 +141,8 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     private static IEnumerable<string> DestinationsOf(Claim claim, ImmutableArray<string> scopes) => claim.Type switch
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.AuthenticationTime => [Destinations.IdentityToken],
+        // RFC 9068 §2.2.1: an API may judge how recently and how strongly the person authenticated.
+        Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],

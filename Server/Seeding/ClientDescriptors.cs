@@ -70,6 +70,11 @@ internal static class ClientDescriptors
         {
             d.Settings[Settings.TokenLifetimes.RefreshToken] = refresh.ToString("c", CultureInfo.InvariantCulture);
         }
+
+        if (client.RequireMfa)
+        {
+            d.Settings[Oidc.StepUp.RequireMfaSetting] = "true";
+        }
     }
 
     /// <summary>Compares everything except the secret, which is stored hashed and checked separately.</summary>
