@@ -6,6 +6,7 @@ using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -50,7 +51,8 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         {
             // amr is a JSON array even with one value (OIDC Core §2); a plain claim would be written as a string.
             identity.AddClaim(new Claim(MethodsClaim, string.Join(' ', authentication.Methods)));
-            identity.AddClaim(Claims.AuthenticationMethodReference, JsonSerializer.SerializeToElement(authentication.Methods.ToArray(), MethodsJson.Default.StringArray));
+            identity.AddClaim(new Claim(Claims.AuthenticationMethodReference,
+                JsonSerializer.Serialize(authentication.Methods.ToArray(), MethodsJson.Default.StringArray), JsonClaimValueTypes.JsonArray));
             identity.AddClaim(new Claim(Claims.AuthenticationContextReference, AuthenticationMethods.ContextOf(authentication.Methods)));
         }
 
