@@ -181,6 +181,33 @@ public sealed class StepUpTests(ServerFactory server) : IClassFixture<ServerFact
     }
 
     [Fact]
+    public async Task RequireMfaAddedToAClientInConfigurationAppliesAtTheNextStart()
+    {
+        var folder = ServerFactory.NewFolder();
+        try
+        {
+            await using (var first = new ServerFactory { Folder = folder })
+            {
+                using var browser = first.CreateBrowser();
+                await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+                var (_, request) = MfaRequest(OAuth.Web, OAuth.WebRedirect, acr: null);
+                CodeIn(await AuthorizeAsync(browser, request), OAuth.WebRedirect);
+            }
+
+            await using var second = new ServerFactory { Folder = folder };
+            second.OverrideClient(OAuth.Web, "RequireMfa", "true");
+            using var again = second.CreateBrowser();
+            await People.SignInAsync(again, "alice", ServerFactory.AlicePassword, "/");
+            var (_, next) = MfaRequest(OAuth.Web, OAuth.WebRedirect, acr: null);
+            AssertOnPage(await AuthorizeAsync(again, next), "/Account/Manage/TwoFactor");
+        }
+        finally
+        {
+            ServerFactory.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
     public async Task WithoutAStepUpRequestAPasswordSessionGetsACodeThatSaysSo()
     {
         using var browser = server.CreateBrowser();
