@@ -96,22 +96,6 @@ internal sealed class AccountSignInManager(
     }
 
     /// <summary>
-    /// Step-up: the signed-in person's first factor stands, and Identity's second-factor pages take over as they
-    /// do after a password (same code checks, same lockout). Success re-issues the session with <c>mfa</c>.
-    /// </summary>
-    public Task BeginStepUpAsync(ApplicationUser user, ClaimsPrincipal current)
-    {
-        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
-        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
-        if (current.FindFirstValue(ClaimTypes.AuthenticationMethod) is { } provider && provider != AuthenticationMethods.Password)
-        {
-            identity.AddClaim(new Claim(ClaimTypes.AuthenticationMethod, provider));
-        }
-
-        return Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
-    }
-
-    /// <summary>
     /// Records how the person authenticated, from the claims Identity adds (<c>amr</c> pwd / mfa, and the
     /// provider of an external sign-in). A re-issued sign-in keeps what its session recorded, unless the person
     /// has just proved a second factor on this request (<see cref="SecondFactorProvedItem"/>, TOTP enrolment).

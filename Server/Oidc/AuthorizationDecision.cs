@@ -1,10 +1,8 @@
-using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -25,7 +23,6 @@ internal sealed class AuthorizationDecision(
     AuthorizationErrorRedirect errorRedirect,
     RequestMarkers markers,
     StepUp stepUp,
-    IOptions<AccountOptions> accounts,
     TimeProvider time)
 {
     /// <summary>OpenID Connect's prompt=create (Initiating User Registration via OpenID Connect 1.0).</summary>
@@ -58,9 +55,10 @@ internal sealed class AuthorizationDecision(
         }
 
         var parameters = Parameters(context.Request);
-        if (request.HasPromptValue(PromptCreate) && accounts.Value.AllowRegistration && markers.Read(RequestMarkers.Reauthentication, parameters) is null)
+        if (request.HasPromptValue(PromptCreate) && markers.Read(RequestMarkers.Reauthentication, parameters) is null)
         {
-            // The marker in the way back says registration was offered for this request: the flow then goes on as usual.
+            // OpenIddict accepts create only while registration is open (AccountsSetup). The marker in the way back
+            // says registration was offered for this request: the flow then goes on as usual.
             return new AuthorizationOutcome.SignInFirst(PageAddress("/Account/Register", context.Request, WithoutPromptCreate(parameters), null));
         }
 

@@ -1,8 +1,6 @@
-using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.Keys;
 using IdentityServer.Oidc.Storage;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -36,15 +34,6 @@ internal static class OidcSetup
 
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
-
-        // OpenIddict refuses prompt values it does not know: create is one only while people may register.
-        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
-        {
-            if (accounts.Value.AllowRegistration)
-            {
-                o.PromptValues.Add(AuthorizationDecision.PromptCreate);
-            }
-        });
         services.AddOpenIddict()
             .AddCore(core =>
             {

@@ -1,4 +1,4 @@
-using IdentityServer.Accounts;
+using System.Security.Claims;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication;
@@ -16,7 +16,7 @@ namespace IdentityServer.Oidc;
 /// </summary>
 internal sealed class StepUp(
     IOpenIddictApplicationManager applications,
-    AccountSignInManager signIn,
+    SignInManager<ApplicationUser> signIn,
     IOptions<SessionLifetimeOptions> options,
     TimeProvider time)
 {
@@ -39,8 +39,18 @@ internal sealed class StepUp(
             return "/Account/Manage/TwoFactor" + query;
         }
 
+        // The signed-in person's first factor stands: Identity's second-factor pages take over as they do after a
+        // password (same code check, same lockout), and success re-issues the session with mfa. This is the
+        // principal Identity's own two-factor cookie holds; an external sign-in keeps its provider (amr ext).
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        await signIn.BeginStepUpAsync(user, cookie.Principal!);
+        if (cookie.Principal?.FindFirstValue(ClaimTypes.AuthenticationMethod) is { } provider && provider != AuthenticationMethods.Password)
+        {
+            identity.AddClaim(new Claim(ClaimTypes.AuthenticationMethod, provider));
+        }
+
+        await context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
         return "/Account/LoginWith2fa" + query;
     }
 }
