@@ -26,6 +26,7 @@ public sealed class AccessTokenClaimsTests(ServerFactory server) : IClassFixture
         Assert.Equal("1", access.GetPayloadValue<string>("acr"));
         Assert.Equal(["pwd"], Tokens.Amr(jwt));
         Assert.False(string.IsNullOrEmpty(access.Subject));
+        Assert.True(access.TryGetPayloadValue<long>("exp", out _));
         Assert.Contains(OAuth.Api, access.Audiences);
         Assert.True(access.TryGetPayloadValue<string>("scope", out var scope) && scope.Split(' ').Contains("api"));
     }
@@ -70,6 +71,7 @@ public sealed class AccessTokenClaimsTests(ServerFactory server) : IClassFixture
         var access = await Tokens.ValidatedAsync(http, jwt, "at+jwt");
 
         Assert.Equal(OAuth.Machine, access.GetPayloadValue<string>("client_id"));
+        Assert.Equal(OAuth.Machine, access.Subject);
         Assert.False(string.IsNullOrEmpty(access.Id));
         Assert.True(access.TryGetPayloadValue<long>("iat", out _));
         Assert.False(access.TryGetPayloadValue<long>("auth_time", out _));
