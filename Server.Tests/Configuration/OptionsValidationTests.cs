@@ -184,7 +184,7 @@ public sealed class OptionsValidationTests
         };
 
         Assert.Equal(
-            ["IdentityServer:Clients:0:RequireMfa: only a client using authorization_code signs people in; a second factor cannot be required of anything else."],
+            ["IdentityServer:Clients:0:RequireMfa: only a client using authorization_code or device_code signs people in; a second factor cannot be required of anything else."],
             Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
     }
 

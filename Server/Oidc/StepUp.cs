@@ -23,9 +23,10 @@ internal sealed class StepUp(
     /// <summary>The application setting that <c>RequireMfa</c> in configuration becomes.</summary>
     public const string RequireMfaSetting = "idsrv:require_mfa";
 
-    public async Task<bool> IsNeededAsync(OpenIddictRequest request, object application, SessionAuthentication session, CancellationToken ct)
+    /// <param name="request">The authorization request (its acr_values), or null for a device approval.</param>
+    public async Task<bool> IsNeededAsync(OpenIddictRequest? request, object application, SessionAuthentication session, CancellationToken ct)
     {
-        var wanted = request.GetAcrValues().Contains(AuthenticationMethods.MultiFactorContext)
+        var wanted = (request is not null && request.GetAcrValues().Contains(AuthenticationMethods.MultiFactorContext))
             || ((await applications.GetSettingsAsync(application, ct)).TryGetValue(RequireMfaSetting, out var required) && required == "true");
         return wanted && !session.HasFreshSecondFactor(time.GetUtcNow(), options.Value.StepUpWindow);
     }
