@@ -146,6 +146,47 @@ public sealed class StepUpTests(ServerFactory server) : IClassFixture<ServerFact
     }
 
     [Fact]
+    public async Task PromptLoginWithAcrValuesMfaSignsInWithBothFactorsOnce()
+    {
+        var name = await People.NewUserAsync(server, "relogin");
+        using var browser = server.CreateBrowser();
+        await People.SignInAsync(browser, name, People.NewUserPassword, "/");
+        var (key, _) = await People.EnableTwoFactorAsync(browser);
+        var (verifier, request) = MfaRequest();
+        request["prompt"] = "login";
+
+        var login = await AuthorizeAsync(browser, request);
+        AssertOnPage(login, "/Account/Login");
+        var second = await FollowAsync(browser, await browser.SubmitFormAsync(login, new Dictionary<string, string> { ["Login"] = name, ["Password"] = People.NewUserPassword }));
+        AssertOnPage(second, "/Account/LoginWith2fa");
+        var done = await browser.SubmitFormAsync(second, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow.AddSeconds(30)) });
+
+        var (amr, acr) = await RedeemAsync(browser, CodeIn(await FollowAsync(browser, done)), verifier);
+        Assert.Equal(["pwd", "otp", "mfa"], amr);
+        Assert.Equal("mfa", acr);
+    }
+
+    [Fact]
+    public async Task TheEnrolmentPageOffersNoWayBackToAnotherSite()
+    {
+        foreach (var target in (string[])["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+        {
+            var name = await People.NewUserAsync(server, "elsewhere");
+            using var browser = server.CreateBrowser();
+            await People.SignInAsync(browser, name, People.NewUserPassword, "/");
+            var page = await browser.GetAsync("/Account/Manage/TwoFactor?ReturnUrl=" + Uri.EscapeDataString(target));
+            var key = (await Browser.HtmlAsync(page)).QuerySelector("#shared-key")!.TextContent;
+
+            var enrolled = await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+
+            Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+            var document = await Browser.HtmlAsync(enrolled);
+            Assert.NotNull(document.QuerySelector("#recovery-codes"));
+            Assert.Null(document.QuerySelector("a#continue"));
+        }
+    }
+
+    [Fact]
     public async Task PromptNoneWithoutASecondFactorIsInteractionRequired()
     {
         using var browser = server.CreateBrowser();
