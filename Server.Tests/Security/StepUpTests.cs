@@ -167,6 +167,33 @@ public sealed class StepUpTests(ServerFactory server) : IClassFixture<ServerFact
     }
 
     [Fact]
+    public async Task AnOldSessionSignsInAgainToEnrolAndStillFindsItsWayBack()
+    {
+        // Its own server: the clock moves.
+        using var own = new ServerFactory();
+        var name = await People.NewUserAsync(own, "old");
+        using var browser = own.CreateBrowser();
+        await People.SignInAsync(browser, name, People.NewUserPassword, "/");
+        own.Time.Advance(TimeSpan.FromMinutes(30));
+        var (verifier, request) = MfaRequest();
+
+        var enrol = await AuthorizeAsync(browser, request);
+        AssertOnPage(enrol, "/Account/Manage/TwoFactor");
+        var key = (await Browser.HtmlAsync(enrol)).QuerySelector("#shared-key")!.TextContent;
+        var refused = await browser.SubmitFormAsync(enrol, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+        Assert.StartsWith("/Account/Login?Reauthenticate=true", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var login = await browser.GetAsync(refused.Headers.Location.OriginalString);
+        var again = await FollowAsync(browser, await browser.SubmitFormAsync(login, new Dictionary<string, string> { ["Login"] = name, ["Password"] = People.NewUserPassword }));
+        AssertOnPage(again, "/Account/Manage/TwoFactor");
+        var enrolled = await browser.SubmitFormAsync(again, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow.AddSeconds(30)) });
+        var back = (await Browser.HtmlAsync(enrolled)).QuerySelector("a#continue")!.GetAttribute("href")!;
+
+        var (amr, _) = await RedeemAsync(browser, CodeIn(await FollowAsync(browser, await browser.GetAsync(back))), verifier);
+        Assert.Equal(["pwd", "otp", "mfa"], amr);
+    }
+
+    [Fact]
     public async Task TheEnrolmentPageOffersNoWayBackToAnotherSite()
     {
         foreach (var target in (string[])["https://evil.example/", "//evil.example/", "/\\evil.example/"])
