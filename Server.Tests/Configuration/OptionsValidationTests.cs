@@ -162,6 +162,32 @@ public sealed class OptionsValidationTests
             Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
     }
 
+    [Fact]
+    public void AStepUpWindowOutOfItsRangeIsNamed()
+    {
+        var failures = Failures(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator(), new SessionLifetimeOptions { StepUpWindow = TimeSpan.FromSeconds(5) });
+
+        Assert.Equal(["IdentityServer:Sessions:StepUpWindow: must be between 00:01:00 and 1.00:00:00."], failures);
+    }
+
+    [Fact]
+    public void RequireMfaIsOnlyForAClientThatSignsPeopleIn()
+    {
+        var declared = new SeedOptions
+        {
+            Scopes = [new DeclaredScope { Name = "api" }],
+            Clients =
+            [
+                new DeclaredClient { ClientId = "machine", Secret = "0123456789abcdef", GrantTypes = ["client_credentials"], Scopes = ["api"], RequireMfa = true },
+                new DeclaredClient { ClientId = "web", Secret = "0123456789abcdef", GrantTypes = ["authorization_code"], RedirectUris = ["https://app.example/cb"], RequireMfa = true },
+            ],
+        };
+
+        Assert.Equal(
+            ["IdentityServer:Clients:0:RequireMfa: only a client using authorization_code or device_code signs people in; a second factor cannot be required of anything else."],
+            Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
+    }
+
     [Theory]
     [InlineData("not json", "is not a JSON Web Key Set")]
     [InlineData("{\"keys\":[]}", "must hold at least one key, each RSA or EC.")]

@@ -262,6 +262,17 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         using var journey = new Journey();
         await SignInThroughUpstreamAsync(journey, "uma", "juniper falcon harbour 19");
         var local = (await LocalUserForAsync("uma"))!;
+        var idToken = await IdTokenAsync(journey);
+        var claims = OAuth.JwtPayload(idToken);
+        Assert.Equal(local.Id, claims["sub"].GetString());
+        Assert.Equal(main.ClientOptions.BaseAddress.AbsoluteUri, claims["iss"].GetString());
+        Assert.Equal(["ext"], Tokens.Amr(idToken));
+        Assert.Equal("1", claims["acr"].GetString());
+    }
+
+    /// <summary>The web client's id token for the person this journey has signed in.</summary>
+    private async Task<string> IdTokenAsync(Journey journey)
+    {
         var (verifier, challenge) = OAuth.Pkce();
         var authorize = await journey.GetAsync(new Uri(main.ClientOptions.BaseAddress, OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Web, OAuth.WebRedirect, challenge))));
         Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
@@ -271,9 +282,7 @@ public sealed class ExternalSignInTests : IAsyncLifetime
             ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Web, ["client_secret"] = OAuth.WebSecret, ["code"] = code,
             ["redirect_uri"] = OAuth.WebRedirect, ["code_verifier"] = verifier,
         })));
-        var claims = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
-        Assert.Equal(local.Id, claims["sub"].GetString());
-        Assert.Equal(main.ClientOptions.BaseAddress.AbsoluteUri, claims["iss"].GetString());
+        return tokens.GetProperty("id_token").GetString()!;
     }
 
     [Fact]
@@ -302,6 +311,7 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         var done = await journey.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await journey.Http.GetAsync(new Uri(main.ClientOptions.BaseAddress, "/Account/Manage"))).StatusCode);
+        Assert.Equal(["ext", "otp", "mfa"], Tokens.Amr(await IdTokenAsync(journey)));
     }
 
     [Fact]

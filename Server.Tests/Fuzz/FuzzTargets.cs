@@ -62,7 +62,7 @@ internal static class FuzzTargets
         new(Manage, "/Account/Manage/Delete", GetPost, ["Password", "__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/Logins", GetPost, ["linked", "provider", "key", "__RequestVerificationToken"], ["Unlink"]),
         new(Manage, "/Account/Manage/Sessions", GetPost, ["id", "__RequestVerificationToken"], ["End", "EndOthers"]),
-        new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
+        new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
     ];
 
     /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>

@@ -47,6 +47,20 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
+
+                // The handler drops acr from the sign-in by default; this app judges it.
+                o.ClaimActions.Remove("acr");
+
+                // A page of the app that needs a second factor asks for one with acr_values (pushed with the rest).
+                o.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    if (context.Properties.Items.TryGetValue("acr", out var acr))
+                    {
+                        context.ProtocolMessage.AcrValues = acr;
+                    }
+
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorization();
         app = builder.Build();
@@ -55,6 +69,18 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
         app.MapGet("/secure", async (HttpContext context) =>
             $"{context.User.FindFirstValue("sub")}|{context.User.FindFirstValue("name")}|{context.User.FindFirstValue("email")}|{await context.GetTokenAsync("access_token") is not null}")
             .RequireAuthorization();
+        app.MapGet("/payments", async (HttpContext context) =>
+        {
+            if (context.User.FindFirstValue("acr") != "mfa")
+            {
+                var properties = new AuthenticationProperties { RedirectUri = "/payments" };
+                properties.Items["acr"] = "mfa";
+                await context.ChallengeAsync(OpenIdConnectDefaults.AuthenticationScheme, properties);
+                return "";
+            }
+
+            return string.Join(' ', context.User.FindAll("amr").Select(c => c.Value));
+        });
         await app.StartAsync();
     }
 
@@ -113,6 +139,36 @@ public sealed class OpenIdConnectRelyingPartyTests(ServerFactory server) : IClas
         Assert.Equal("Alice Example", parts[1]);
         Assert.Equal("alice@example.com", parts[2]);
         Assert.Equal("True", parts[3]);
+    }
+
+    [Fact]
+    public async Task RelyingPartyAskingForMfaGetsItOnlyAfterTheSecondFactor()
+    {
+        var name = await People.NewUserAsync(server, "rp-mfa");
+        var cookies = new CookieContainerHandler(app!.GetTestServer().CreateHandler());
+        using var rp = new HttpClient(cookies) { BaseAddress = new Uri("http://localhost:5002/") };
+        using var idp = server.CreateBrowser();
+        await People.SignInAsync(idp, name, People.NewUserPassword, "/");
+
+        var challenge = await rp.GetAsync("/payments");
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var enrol = await idp.GetAsync(challenge.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, enrol.StatusCode);
+        Assert.StartsWith("/Account/Manage/TwoFactor?ReturnUrl=", enrol.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var page = await idp.GetAsync(enrol.Headers.Location.OriginalString);
+        var key = (await Browser.HtmlAsync(page)).QuerySelector("#shared-key")!.TextContent;
+        var enrolled = await idp.SubmitFormAsync(page, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+        var back = (await Browser.HtmlAsync(enrolled)).QuerySelector("a#continue")!.GetAttribute("href")!;
+        var formPost = await FormPostPageAsync(idp, back);
+
+        var fields = (await Browser.HtmlAsync(formPost)).Forms.Single().Elements.OfType<AngleSharp.Html.Dom.IHtmlInputElement>()
+            .Where(i => i.Type == "hidden").Select(i => KeyValuePair.Create(i.Name!, i.Value)).ToList();
+        var signedIn = await rp.PostAsync("/signin-oidc", new FormUrlEncodedContent(fields));
+        Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
+        var payments = await rp.GetAsync(signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, payments.StatusCode);
+        Assert.Equal("pwd otp mfa", await payments.Content.ReadAsStringAsync());
     }
 
     [Fact]

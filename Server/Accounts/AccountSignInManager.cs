@@ -25,6 +25,11 @@ internal sealed class AccountSignInManager(
     TimeProvider time)
     : SignInManager<ApplicationUser>(users, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>Set on a request where the person has just proved a second factor outside a sign-in (enrolling TOTP).</summary>
+    public const string SecondFactorProvedItem = "IdentityServer.Accounts.SecondFactorProved";
+
+    private const string AmrClaim = "amr";
+
     /// <summary>The account a sign-in name means: a user name first, then an email.</summary>
     public async Task<ApplicationUser?> FindByLoginAsync(string login) =>
         await UserManager.FindByNameAsync(login)
@@ -75,6 +80,7 @@ internal sealed class AccountSignInManager(
     public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
         authenticationProperties ??= new AuthenticationProperties();
+        var claims = additionalClaims.ToList();
 
         // A re-issued sign-in (RefreshSignInAsync) passes the session's own properties, which carry the
         // instant; anything else is an interactive authentication happening now.
@@ -84,8 +90,31 @@ internal sealed class AccountSignInManager(
                 time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         }
 
+        RecordMethods(authenticationProperties, claims);
         await EndCurrentSessionAsync(user);
-        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        await base.SignInWithClaimsAsync(user, authenticationProperties, claims);
+    }
+
+    /// <summary>
+    /// Records how the person authenticated, from the claims Identity adds (<c>amr</c> pwd / mfa, and the
+    /// provider of an external sign-in). A re-issued sign-in keeps what its session recorded, unless the person
+    /// has just proved a second factor on this request (<see cref="SecondFactorProvedItem"/>, TOTP enrolment).
+    /// </summary>
+    private void RecordMethods(AuthenticationProperties properties, List<Claim> claims)
+    {
+        var session = SessionAuthentication.From(properties);
+        var proved = Context.Items.Remove(SecondFactorProvedItem);
+        if (properties.Items.ContainsKey(SessionAuthentication.MethodsItem) && !proved)
+        {
+            return;
+        }
+
+        var provider = claims.FirstOrDefault(c => c.Type == ClaimTypes.AuthenticationMethod)?.Value;
+        var first = session.Methods.Count > 0 ? session.Methods[0]
+            : provider is null || provider == AuthenticationMethods.Password ? AuthenticationMethods.Password : AuthenticationMethods.External;
+        var secondFactor = proved || session.HasSecondFactor || claims.Any(c => c.Type == AmrClaim && c.Value == AuthenticationMethods.MultiFactor);
+        var secondFactorAt = proved ? time.GetUtcNow() : session.SecondFactorAt ?? (secondFactor ? session.At : null);
+        SessionAuthentication.Record(properties, AuthenticationMethods.Of(first, secondFactor), secondFactorAt);
     }
 
     /// <summary>

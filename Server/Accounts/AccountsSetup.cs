@@ -3,6 +3,7 @@ using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using OpenIddict.Server;
 
 namespace IdentityServer.Accounts;
 
@@ -37,6 +38,13 @@ internal static class AccountsSetup
         services.AddSingleton<UnknownUserPasswordCheck>();
 
         services.AddEmail(email);
+
+        // OpenID Connect's prompt=create (registration from an app's sign-in) exists only while people may register;
+        // OpenIddict refuses a prompt value it does not know, and discovery lists the ones it does.
+        if (accounts.AllowRegistration)
+        {
+            services.Configure<OpenIddictServerOptions>(o => o.PromptValues.Add("create"));
+        }
 
         services.ConfigureApplicationCookie(o =>
         {

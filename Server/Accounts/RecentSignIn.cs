@@ -23,11 +23,20 @@ internal sealed class RequireRecentSignInAttribute : Attribute, IAsyncPageFilter
         var http = context.HttpContext;
         if (HttpMethods.IsPost(http.Request.Method) && !await RecentSignIn.IsRecentAsync(http))
         {
-            context.Result = new RedirectResult(RecentSignIn.LoginUrl(http.Request.PathBase + http.Request.Path));
+            context.Result = new RedirectResult(RecentSignIn.LoginUrl(http.Request.PathBase + http.Request.Path + ReturnUrlOf(http.Request)));
             return;
         }
 
         await next();
+    }
+
+    /// <summary>A page's own way back (TOTP enrolment asked for by a step-up) survives the detour through sign-in.</summary>
+    private static string ReturnUrlOf(HttpRequest request)
+    {
+        var returnUrl = request.HasFormContentType ? request.Form["ReturnUrl"].ToString() : "";
+        return returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? QueryString.Create("ReturnUrl", returnUrl).ToUriComponent()
+            : "";
     }
 }
 

@@ -22,8 +22,12 @@ internal sealed class AuthorizationDecision(
     ConsentScopes consentScopes,
     AuthorizationErrorRedirect errorRedirect,
     RequestMarkers markers,
+    StepUp stepUp,
     TimeProvider time)
 {
+    /// <summary>OpenID Connect's prompt=create (Initiating User Registration via OpenID Connect 1.0).</summary>
+    public const string PromptCreate = "create";
+
     public const string Accept = "accept";
     public const string Deny = "deny";
 
@@ -51,19 +55,33 @@ internal sealed class AuthorizationDecision(
         }
 
         var parameters = Parameters(context.Request);
+        if (request.HasPromptValue(PromptCreate) && markers.Read(RequestMarkers.Reauthentication, parameters) is null)
+        {
+            // OpenIddict accepts create only while registration is open (AccountsSetup). The marker in the way back
+            // says registration was offered for this request: the flow then goes on as usual.
+            return new AuthorizationOutcome.SignInFirst(PageAddress("/Account/Register", context.Request, WithoutPromptCreate(parameters), null));
+        }
+
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await users.GetUserAsync(cookie.Principal) : null;
-        var authenticatedAt = cookie.Succeeded ? DatabaseTicketStore.AuthenticatedAt(cookie.Properties) : null;
-        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, parameters, authenticatedAt))
+        var authentication = cookie.Succeeded ? SessionAuthentication.From(cookie.Properties) : SessionAuthentication.None;
+        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) || MustReauthenticate(request, parameters, authentication.At))
         {
             return request.HasPromptValue(PromptValues.None)
                 ? new AuthorizationOutcome.Refuse(Errors.LoginRequired, "The user is not signed in.")
-                : new AuthorizationOutcome.SignInFirst(LoginAddress(context.Request, parameters, request.LoginHint));
+                : new AuthorizationOutcome.SignInFirst(PageAddress("/Account/Login", context.Request, parameters, request.LoginHint));
         }
 
         var ct = context.RequestAborted;
         var application = await applications.FindByClientIdAsync(request.ClientId!, ct)
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
+        if (await stepUp.IsNeededAsync(request, application, authentication, ct))
+        {
+            return request.HasPromptValue(PromptValues.None)
+                ? new AuthorizationOutcome.Refuse(Errors.InteractionRequired, "A recent second factor is required.")
+                : new AuthorizationOutcome.SignInFirst(await stepUp.BeginAsync(user, context, ReturnAddress(context.Request, parameters)));
+        }
+
         var applicationId = (await applications.GetIdAsync(application, ct))!;
         var scopes = request.GetScopes();
         var sessionId = DatabaseTicketStore.CurrentSessionId(context);
@@ -73,14 +91,14 @@ internal sealed class AuthorizationDecision(
         switch (ConsentAnswer(parameters, user))
         {
             case Accept:
-                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authenticatedAt, recordConsent: !consented, sessionId, ct));
+                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, ct));
             case Deny:
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
         }
 
         if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
         {
-            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authenticatedAt, recordConsent: !consented, sessionId, ct));
+            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, ct));
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -119,13 +137,31 @@ internal sealed class AuthorizationDecision(
             ? answer
             : null;
 
-    private string LoginAddress(HttpRequest http, List<KeyValuePair<string, StringValues>> parameters, string? loginHint)
+    /// <summary>The sign-in (or registration) page, with the way back to this request and a fresh marker in it.</summary>
+    private string PageAddress(string page, HttpRequest http, List<KeyValuePair<string, StringValues>> parameters, string? loginHint)
     {
         var protocol = RequestMarkers.ProtocolParameters(parameters).ToList();
         var marker = markers.Create(RequestMarkers.Reauthentication, protocol, "");
         var returnUrl = http.PathBase + http.Path + QueryString.Create(protocol.Append(KeyValuePair.Create(RequestMarkers.Reauthentication, new StringValues(marker))));
-        return "/Account/Login" + QueryString.Create([KeyValuePair.Create("ReturnUrl", (string?)returnUrl), KeyValuePair.Create("LoginHint", loginHint)]).ToUriComponent();
+        return page + QueryString.Create([KeyValuePair.Create("ReturnUrl", (string?)returnUrl), KeyValuePair.Create("LoginHint", loginHint)]).ToUriComponent();
     }
+
+    /// <summary>
+    /// The way back from registration asks for what the request asked but the registration page, so the person is
+    /// not offered it again however long confirming their address takes. A pushed request cannot be changed: its
+    /// marker stands for the offer instead.
+    /// </summary>
+    private static List<KeyValuePair<string, StringValues>> WithoutPromptCreate(List<KeyValuePair<string, StringValues>> parameters) =>
+    [
+        .. parameters
+            .Select(p => p.Key != OpenIddictConstants.Parameters.Prompt ? p
+                : KeyValuePair.Create(p.Key, new StringValues(string.Join(' ', p.Value.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(v => v != PromptCreate)))))
+            .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || p.Value.ToString().Length > 0),
+    ];
+
+    /// <summary>The way back to this request as it stands, with the sign-in marker it already carries (prompt=login stays met).</summary>
+    private static string ReturnAddress(HttpRequest http, List<KeyValuePair<string, StringValues>> parameters) =>
+        http.PathBase + http.Path + QueryString.Create(RequestMarkers.ProtocolParameters(parameters).Concat(parameters.Where(p => p.Key == RequestMarkers.Reauthentication)));
 
     /// <summary>
     /// The request's parameters where OpenIddict read them: the query of a GET, the form of a POST — never the

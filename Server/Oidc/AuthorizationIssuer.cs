@@ -16,9 +16,9 @@ internal sealed class AuthorizationIssuer(IOpenIddictAuthorizationManager author
     /// <param name="recordConsent">True when the person just consented (a new permanent authorization, even if one exists).</param>
     /// <param name="resources">The resources (RFC 8707) the request named, checked against the client's permissions.</param>
     public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, ImmutableArray<string> resources,
-        DateTimeOffset? authenticatedAt, bool recordConsent, string? sessionId, CancellationToken ct)
+        SessionAuthentication authentication, bool recordConsent, string? sessionId, CancellationToken ct)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, resources, [], ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authentication, resources, [], ct);
         if (recordConsent)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);

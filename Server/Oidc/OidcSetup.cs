@@ -27,6 +27,7 @@ internal static class OidcSetup
         services.AddScoped<ConsentScopes>();
         services.AddScoped<AuthorizationDecision>();
         services.AddScoped<AuthorizationIssuer>();
+        services.AddScoped<StepUp>();
         services.AddSingleton<RequestMarkers>();
         services.AddSingleton<ApplicationSnapshots>();
         services.AddSingleton<ClientSecretCache>();
@@ -80,7 +81,8 @@ internal static class OidcSetup
                 // names the same APIs as audiences.
                 var resources = declared.Resources.Select(r => r.Uri).ToArray();
                 server.RegisterResources(resources).RegisterAudiences(resources);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.UpdatedAt, Claims.Picture, Claims.Email, Claims.EmailVerified, Claims.Role,
+                    Claims.AuthenticationTime, Claims.AuthenticationMethodReference, Claims.AuthenticationContextReference);
 
                 server.SetAccessTokenLifetime(lifetimes.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(lifetimes.IdentityTokenLifetime)
@@ -103,6 +105,7 @@ internal static class OidcSetup
 
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
+                server.AddEventHandler(DiscoveryAuthenticationContextHandler.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateIntrospectionRequestContext>.Descriptor);

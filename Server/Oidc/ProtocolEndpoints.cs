@@ -57,6 +57,8 @@ internal static class ProtocolEndpoints
             return await TokenExchange.IssueAsync(context, request, result.Principal!, user!, authTime, principals);
         }
 
+        var methods = AuthenticationMethods.Parse(result.Principal!.GetClaim(TokenPrincipalFactory.MethodsClaim));
+
         // RFC 8707: the token request may name some of the resources granted on the authorization request, never others.
         var granted = result.Principal!.GetClaims(TokenPrincipalFactory.GrantedResourceClaim);
         var asked = request.GetResources();
@@ -67,7 +69,8 @@ internal static class ProtocolEndpoints
                 : $"The resource '{ungranted}' was not granted by the authorization; ask for some of: {string.Join(' ', granted)}.");
         }
 
-        var refreshed = await principals.CreateForUserAsync(user!, result.Principal!.GetScopes(), authTime, granted, asked, context.RequestAborted);
+        var refreshed = await principals.CreateForUserAsync(user!, result.Principal!.GetScopes(), new SessionAuthentication(authTime, methods, null), granted, asked,
+            context.RequestAborted);
         refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
         return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);
     }

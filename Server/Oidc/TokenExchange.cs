@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using System.Text.Json;
 using IdentityServer.Data;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -35,11 +37,21 @@ internal static class TokenExchange
 
         var scopes = (asked.IsEmpty ? held : asked).Remove(Scopes.OfflineAccess);
         var impersonates = settings.TryGetValue(ClientSettings.AllowImpersonation, out var allowed) && allowed == "true";
-        var principal = await principals.CreateForExchangeAsync(user, scopes, authenticatedAt, [.. targets],
+        var authentication = new SessionAuthentication(authenticatedAt, MethodsOf(subject), null);
+        var principal = await principals.CreateForExchangeAsync(user, scopes, authentication, [.. targets],
             impersonates ? null : request.ClientId, subject.GetClaim(TokenPrincipalFactory.ActorClaim), context.RequestAborted);
 
         // Ending the person's session revokes what was exchanged from it, too.
         principal.SetAuthorizationId(subject.GetAuthorizationId());
         return TypedResults.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The subject token's amr: OpenIddict may hand the JSON array back as one claim.</summary>
+    private static string[] MethodsOf(ClaimsPrincipal subject)
+    {
+        var values = subject.GetClaims(Claims.AuthenticationMethodReference);
+        return values is [var single] && single.StartsWith('[')
+            ? JsonSerializer.Deserialize(single, MethodsJson.Default.StringArray) ?? []
+            : [.. values];
     }
 }

@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Data;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -35,9 +38,12 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
 
     private IOpenIddictScopeManager ScopeManager => services.GetRequiredService<IOpenIddictScopeManager>();
 
+    /// <summary>How the person authenticated (space-separated amr values), kept inside codes and refresh tokens for the token endpoint.</summary>
+    public const string MethodsClaim = "idsrv_amr";
+
     /// <param name="granted">The resources granted on the authorization request (none: the scopes decide the audience).</param>
     /// <param name="audiences">The resources this token is for: all of <paramref name="granted"/>, or the subset the token request named.</param>
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication,
         ImmutableArray<string> granted, ImmutableArray<string> audiences, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
@@ -49,9 +55,18 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         // Kept only inside codes and refresh tokens (no destination): the token endpoint refuses them once the
         // user's security stamp has changed (password, 2FA, email, linked logins).
         identity.AddClaim(new Claim(StampClaim, Sessions.SessionIds.StampHash(user.SecurityStamp)));
-        if (authenticatedAt is { } at)
+        if (authentication.At is { } at)
         {
             identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
+        if (authentication.Methods.Count > 0)
+        {
+            // amr is a JSON array even with one value (OIDC Core §2); a plain claim would be written as a string.
+            identity.AddClaim(new Claim(MethodsClaim, string.Join(' ', authentication.Methods)));
+            identity.AddClaim(new Claim(Claims.AuthenticationMethodReference,
+                JsonSerializer.Serialize(authentication.Methods.ToArray(), MethodsJson.Default.StringArray), JsonClaimValueTypes.JsonArray));
+            identity.AddClaim(new Claim(Claims.AuthenticationContextReference, AuthenticationMethods.ContextOf(authentication.Methods)));
         }
 
         foreach (var resource in granted)
@@ -74,10 +89,10 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// A token exchange (RFC 8693): the person's claims for <paramref name="audiences"/>, and, unless the client may
     /// impersonate, an <c>act</c> claim naming the client that acts, wrapping any actor the subject token named.
     /// </summary>
-    public async Task<ClaimsPrincipal> CreateForExchangeAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
+    public async Task<ClaimsPrincipal> CreateForExchangeAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication,
         ImmutableArray<string> audiences, string? actingClientId, string? previousActor, CancellationToken cancellationToken)
     {
-        var principal = await CreateForUserAsync(user, scopes, authenticatedAt, [], audiences, cancellationToken);
+        var principal = await CreateForUserAsync(user, scopes, authentication, [], audiences, cancellationToken);
         if (actingClientId is not null)
         {
             var actor = new JsonObject { [Claims.Subject] = actingClientId };
@@ -172,7 +187,8 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     private static IEnumerable<string> DestinationsOf(Claim claim, ImmutableArray<string> scopes) => claim.Type switch
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.AuthenticationTime => [Destinations.IdentityToken],
+        // RFC 9068 §2.2.1: an API may judge how recently and how strongly the person authenticated.
+        Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference => [Destinations.AccessToken, Destinations.IdentityToken],
         ActorClaim => [Destinations.AccessToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],

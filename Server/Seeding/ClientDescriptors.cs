@@ -96,6 +96,11 @@ internal static class ClientDescriptors
         {
             d.Settings[ClientSettings.AllowImpersonation] = "true";
         }
+
+        if (client.RequireMfa)
+        {
+            d.Settings[StepUp.RequireMfaSetting] = "true";
+        }
     }
 
     /// <summary>Compares everything except the secret, which is stored hashed and checked separately.</summary>

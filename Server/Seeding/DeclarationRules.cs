@@ -175,6 +175,11 @@ internal static class DeclarationRules
             Add(results, path, nameof(c.RequirePushedAuthorizationRequests), "only a client using authorization_code sends authorization requests to push.");
         }
 
+        if (c.RequireMfa && !c.GrantTypes.Contains("authorization_code") && !c.GrantTypes.Contains(DeviceCode))
+        {
+            Add(results, path, nameof(c.RequireMfa), "only a client using authorization_code or device_code signs people in; a second factor cannot be required of anything else.");
+        }
+
         if (c.GrantTypes.Contains("authorization_code") && c.RedirectUris.Count == 0)
         {
             Add(results, path, nameof(c.RedirectUris), "a client using authorization_code needs at least one redirect URI.");

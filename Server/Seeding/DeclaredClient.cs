@@ -35,6 +35,12 @@ internal sealed class DeclaredClient
     /// <summary>The client must push its authorization requests to /connect/par first (RFC 9126); a plain one is refused.</summary>
     public bool RequirePushedAuthorizationRequests { get; set; }
 
+    /// <summary>
+    /// Every authorization request of this client needs a second factor checked within
+    /// <c>Sessions:StepUpWindow</c>, as if it asked for <c>acr_values=mfa</c>.
+    /// </summary>
+    public bool RequireMfa { get; set; }
+
     public List<string> RedirectUris { get; set; } = [];
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];

@@ -53,7 +53,7 @@ internal sealed class DatabaseTicketStore(
             AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
             IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
             UserAgent = Truncate(request?.Headers.UserAgent.ToString(), 512),
-            AuthenticationMethod = Truncate(string.Join('+', ticket.Principal.FindAll("amr").Select(c => c.Value)), 64),
+            AuthenticationMethod = Truncate(string.Join('+', SessionAuthentication.From(ticket.Properties).Methods), 64),
             Ticket = protector.Protect(TicketSerializer.Default.Serialize(ticket)),
         };
 

@@ -19,6 +19,13 @@ internal sealed class SessionLifetimeOptions
     /// <summary>Sensitive account changes need an interactive authentication at most this old.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan ReauthenticationWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A request for <c>acr_values=mfa</c> (or from a client with <c>RequireMfa</c>) is met by a second factor
+    /// checked at most this long ago; an older one is asked for again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 [OptionsValidator]

@@ -60,6 +60,33 @@ public sealed class DeviceFlowTests(ServerFactory server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task AClientThatRequiresMfaGetsNothingUntilThePersonProvesASecondFactor()
+    {
+        using var own = new ServerFactory();
+        own.OverrideClient(Tv, "RequireMfa", "true");
+        using var device = own.CreateClient();
+        using var person = own.CreateBrowser();
+        var started = await StartAsync(device);
+
+        var approved = await AnswerAsync(person, started, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.StartsWith("/Account/Manage/TwoFactor?ReturnUrl=%2Fdevice%3Fuser_code%3D", approved.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("authorization_pending", (await PollAsync(device, started)).Error);
+
+        var enrol = await person.GetAsync(approved.Headers.Location.OriginalString);
+        var key = (await Browser.HtmlAsync(enrol)).QuerySelector("#shared-key")!.TextContent;
+        var enrolled = await person.SubmitFormAsync(enrol, new Dictionary<string, string> { ["Code"] = People.Totp(key, DateTimeOffset.UtcNow) });
+        var back = (await Browser.HtmlAsync(enrolled)).QuerySelector("a#continue")!.GetAttribute("href")!;
+        var page = await person.GetAsync(back);
+        Assert.Equal("/device?result=approved", (await person.SubmitFormAsync(page, button: ("decision", "accept"))).Headers.Location!.OriginalString);
+
+        own.Time.Advance(TimeSpan.FromSeconds(started.Interval));
+        var tokens = await PollAsync(device, started);
+        Assert.False(tokens.IsError, tokens.Error);
+        Assert.Equal(["pwd", "otp", "mfa"], Tokens.Amr(tokens.AccessToken!));
+    }
+
+    [Fact]
     public async Task ADeniedDeviceGetsAccessDenied()
     {
         using var device = server.CreateClient();

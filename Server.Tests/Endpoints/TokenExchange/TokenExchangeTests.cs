@@ -32,6 +32,11 @@ public sealed class TokenExchangeTests(ExchangeServer server) : IClassFixture<Ex
         Assert.Equal(subject["sub"].GetString(), issued["sub"].GetString());
         Assert.Equal(ExchangeServer.OrdersApi, issued["act"].GetProperty("sub").GetString());
         Assert.False(subject.ContainsKey("act"));
+
+        // How and when the person signed in travels with them.
+        Assert.Equal(subject["auth_time"].GetInt64(), issued["auth_time"].GetInt64());
+        Assert.Equal(["pwd"], issued["amr"].EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(subject["acr"].GetString(), issued["acr"].GetString());
     }
 
     [Fact]

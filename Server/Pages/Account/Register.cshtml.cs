@@ -36,6 +36,9 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
 
     public bool Registered { get; private set; }
 
+    /// <summary>The way back into an authorization request (prompt=create), when it is a local address.</summary>
+    public string? LocalReturnUrl => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+
     public IActionResult OnGet() => options.Value.AllowRegistration ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync()

@@ -25,6 +25,7 @@ internal sealed class DeviceModel(
     UserManager<ApplicationUser> users,
     IOpenIddictApplicationManager applications,
     AuthorizationIssuer issuer,
+    StepUp stepUp,
     ConsentScopes consentScopes,
     UserCodeThrottle throttle,
     IOptions<OpenIddictServerOptions> server) : PageModel
@@ -113,8 +114,15 @@ internal sealed class DeviceModel(
         }
 
         var cookie = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var session = SessionAuthentication.From(cookie.Properties);
+        if (await stepUp.IsNeededAsync(null, application, session, HttpContext.RequestAborted))
+        {
+            // A client declared with RequireMfa: the person proves a second factor, then approves again.
+            return LocalRedirect(await stepUp.BeginAsync(user, HttpContext, "/device?user_code=" + Uri.EscapeDataString(Request.Form[Parameters.UserCode].ToString())));
+        }
+
         var applicationId = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
-        var principal = await issuer.IssueAsync(user, applicationId, request.Principal.GetScopes(), [], DatabaseTicketStore.AuthenticatedAt(cookie.Properties),
+        var principal = await issuer.IssueAsync(user, applicationId, request.Principal.GetScopes(), [], session,
             recordConsent: false, sessionId: null, HttpContext.RequestAborted);
         return SignIn(principal, new AuthenticationProperties { RedirectUri = "/device?result=approved" }, Scheme);
     }

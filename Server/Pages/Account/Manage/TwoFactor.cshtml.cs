@@ -23,6 +23,12 @@ internal sealed class TwoFactorModel(UserManager<ApplicationUser> users, SignInM
 
     public int RecoveryCodesLeft { get; private set; }
 
+    /// <summary>Where enrolment was asked from (a step-up in an authorization request): offered once 2FA is on.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? LocalReturnUrl => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+
     [BindProperty]
     [StringLength(16, ErrorMessage = "The code is 6 digits.")]
     [Display(Name = "Code from your app")]
@@ -49,6 +55,9 @@ internal sealed class TwoFactorModel(UserManager<ApplicationUser> users, SignInM
 
         await users.SetTwoFactorEnabledAsync(user, true);
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+
+        // The code just checked is a second factor proved now: the re-issued session records it.
+        HttpContext.Items[AccountSignInManager.SecondFactorProvedItem] = true;
         await sessions.EndOthersAndRefreshAsync(HttpContext, signIn, user);
         await LoadAsync();
         return Page();
