@@ -14,10 +14,12 @@ namespace IdentityServer.Oidc;
 internal sealed class AuthorizationIssuer(IOpenIddictAuthorizationManager authorizations, TokenPrincipalFactory principals, SessionManager sessions)
 {
     /// <param name="recordConsent">True when the person just consented (a new permanent authorization, even if one exists).</param>
+    /// <param name="sessionId">The stored id of the browser session; null when the tokens go elsewhere (device flow).</param>
+    /// <param name="sid">That session's public id, for the identity tokens.</param>
     public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt,
-        bool recordConsent, string? sessionId, CancellationToken ct)
+        bool recordConsent, string? sessionId, string? sid, CancellationToken ct)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authenticatedAt, sessionId is null ? null : sid, ct);
         if (recordConsent)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);

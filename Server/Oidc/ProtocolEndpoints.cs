@@ -65,7 +65,8 @@ internal static class ProtocolEndpoints
         var authTime = result.Principal!.GetClaim(Claims.AuthenticationTime) is { } t && long.TryParse(t, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
-        var refreshed = await principals.CreateForUserAsync(user, result.Principal!.GetScopes(), authTime, context.RequestAborted);
+        var sid = result.Principal!.GetClaim(TokenPrincipalFactory.SessionIdClaim);
+        var refreshed = await principals.CreateForUserAsync(user, result.Principal!.GetScopes(), authTime, sid, context.RequestAborted);
         refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
         return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);
     }

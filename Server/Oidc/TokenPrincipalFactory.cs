@@ -20,12 +20,16 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// <summary>The hash of the user's security stamp when the grant was made.</summary>
     public const string StampClaim = "idsrv_stamp";
 
+    /// <summary>The session's public id in identity tokens (OpenID Connect Back-Channel Logout 1.0 §2.1), never the cookie's.</summary>
+    public const string SessionIdClaim = "sid";
+
     // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
     private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
 
     private IOpenIddictScopeManager ScopeManager => services.GetRequiredService<IOpenIddictScopeManager>();
 
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+    /// <param name="sid">The public id of the browser session the grant was made in; null when none (device flow).</param>
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, DateTimeOffset? authenticatedAt, string? sid, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         foreach (var (type, value) in await UserClaimsAsync(user, scopes))
@@ -39,6 +43,11 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         if (authenticatedAt is { } at)
         {
             identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
+        if (sid is { Length: > 0 })
+        {
+            identity.AddClaim(new Claim(SessionIdClaim, sid));
         }
 
         return await FinishAsync(identity, scopes, cancellationToken);
@@ -128,7 +137,7 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     private static IEnumerable<string> DestinationsOf(Claim claim, ImmutableArray<string> scopes) => claim.Type switch
     {
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
-        Claims.AuthenticationTime => [Destinations.IdentityToken],
+        Claims.AuthenticationTime or SessionIdClaim => [Destinations.IdentityToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Role when scopes.Contains(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],

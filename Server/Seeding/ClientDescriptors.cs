@@ -1,4 +1,5 @@
 using System.Globalization;
+using IdentityServer.BackchannelLogout;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -70,6 +71,8 @@ internal static class ClientDescriptors
         {
             d.Settings[Settings.TokenLifetimes.RefreshToken] = refresh.ToString("c", CultureInfo.InvariantCulture);
         }
+
+        LogoutUris.Store(d, client.BackchannelLogoutUri);
     }
 
     /// <summary>Compares everything except the secret, which is stored hashed and checked separately.</summary>
