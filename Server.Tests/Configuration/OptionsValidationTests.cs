@@ -45,6 +45,7 @@ public sealed class OptionsValidationTests
         Assert.Empty(Failures(ExternalOptions.Section, new ExternalOptionsValidator(), new ExternalOptions()));
         Assert.Empty(Failures(ProxyOptions.Section, new ProxyOptionsValidator(), new ProxyOptions()));
         Assert.Empty(Failures(SeedOptions.Section, new SeedOptionsValidator(), new SeedOptions()));
+        Assert.Empty(Failures(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator(), new BackchannelLogoutOptions()));
         Assert.Empty(EnvironmentRules.Check(Defaults(), new HostingEnvironment { EnvironmentName = Environments.Development }));
     }
 
