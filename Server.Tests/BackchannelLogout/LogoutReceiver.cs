@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,12 @@ public sealed class LogoutReceiver : HttpMessageHandler
             RequireSignedTokens = true,
         });
         Assert.True(result.IsValid, result.Exception?.ToString());
+
+        // The checks README.md shows a client making.
+        var jwt = Assert.IsType<JsonWebToken>(result.SecurityToken);
+        Assert.False(jwt.TryGetClaim("nonce", out _));
+        Assert.True(jwt.TryGetClaim("events", out var events));
+        Assert.True(JsonDocument.Parse(events.Value).RootElement.TryGetProperty("http://schemas.openid.net/event/backchannel-logout", out _));
         return result.ClaimsIdentity;
     }
 }
