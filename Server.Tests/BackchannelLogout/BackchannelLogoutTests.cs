@@ -153,4 +153,19 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
         var token = Assert.Single(receiver.Requests).Form["logout_token"];
         Assert.Equal(IdTokenClaim(tokens, "sid"), OAuth.JwtPayload(token)["sid"].GetString());
     }
+
+    [Fact]
+    public async Task ASessionFoundIdleOnItsNextRequestNotifiesItsClients()
+    {
+        using var browser = server.CreateBrowser();
+        var tokens = await SignInToAsync(browser, Two);
+        server.Time.Advance(TimeSpan.FromHours(9));
+        var page = await browser.GetAsync("/Account/Manage");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+
+        Assert.Equal(1, (await DrainAsync(server)).Delivered);
+        var received = Assert.Single(receiver.Requests);
+        Assert.Equal(TwoUri, received.Uri.AbsoluteUri);
+        Assert.Equal(IdTokenClaim(tokens, "sid"), OAuth.JwtPayload(received.Form["logout_token"])["sid"].GetString());
+    }
 }
