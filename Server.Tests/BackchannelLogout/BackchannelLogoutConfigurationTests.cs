@@ -1,4 +1,8 @@
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
 using static IdentityServer.Tests.BackchannelLogout.LogoutFlows;
 
 namespace IdentityServer.Tests.BackchannelLogout;
@@ -73,5 +77,29 @@ public sealed class BackchannelLogoutConfigurationTests
         await SignOutAsync(browser);
         Assert.Equal(new(0, 0, 0), await DrainAsync(server));
         Assert.Empty(receiver.Requests);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task TheDrainJobIsScheduledEveryPollIntervalBesideThePruneJob(bool pruning, bool enabled)
+    {
+        await using var server = new ServerFactory();
+        server.Settings["IdentityServer:Pruning:Enabled"] = pruning ? "true" : "false";
+        server.Settings["IdentityServer:BackchannelLogout:Enabled"] = enabled ? "true" : "false";
+        server.Settings["IdentityServer:BackchannelLogout:PollInterval"] = "00:00:42";
+        server.CreateClient().Dispose();
+
+        var scheduler = await server.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        Assert.Equal(enabled, await scheduler.GetJobDetail(BackchannelLogoutJob.Key) is not null);
+        var trigger = await scheduler.GetTrigger(new TriggerKey("backchannel-logout-trigger", "notifications"));
+        Assert.Equal(enabled, trigger is not null);
+        if (enabled)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(42), Assert.IsAssignableFrom<ISimpleTrigger>(trigger).RepeatInterval);
+        }
+
+        Assert.Single(server.Services.GetServices<IHostedService>(), s => s is QuartzHostedService);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -132,5 +133,19 @@ public sealed class LogoutDeliveryTests
         Assert.Equal(12, results.Sum(r => r.Delivered));
         Assert.Equal(12, receiver.Requests.Count);
         Assert.Equal(12, receiver.Requests.Select(r => OAuth.JwtPayload(r.Form["logout_token"])).Select(p => (p["aud"].GetString(), p["sid"].GetString())).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AFiringOfTheScheduledJobSendsWhatIsDue()
+    {
+        var receiver = new LogoutReceiver();
+        await using var server = NewServer(receiver);
+        using var browser = server.CreateBrowser();
+        await SignInToAsync(browser, One);
+        await SignOutAsync(browser);
+
+        // The job reads nothing from its firing's context: called as Quartz would call it, without waiting for a firing.
+        await server.Services.GetRequiredService<BackchannelLogoutJob>().Execute(null!, CancellationToken.None);
+        Assert.Equal(OneUri, Assert.Single(receiver.Requests).Uri.AbsoluteUri);
     }
 }
