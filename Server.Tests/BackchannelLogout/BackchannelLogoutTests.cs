@@ -60,6 +60,7 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
             Assert.Equal([Event], events.EnumerateObject().Select(p => p.Name));
             Assert.Equal("{}", events.GetProperty(Event).GetRawText());
             Assert.Equal("logout+jwt", OAuth.JwtHeader(token)["typ"].GetString());
+            Assert.Equal(OAuth.JwtHeader(tokens.GetProperty("id_token").GetString()!)["alg"].GetString(), OAuth.JwtHeader(token)["alg"].GetString());
             Assert.Equal(OAuth.JwtHeader(tokens.GetProperty("id_token").GetString()!)["kid"].GetString(), OAuth.JwtHeader(token)["kid"].GetString());
             Assert.NotNull(identity);
         }
@@ -167,5 +168,18 @@ public sealed class BackchannelLogoutTests : IAsyncLifetime
         var received = Assert.Single(receiver.Requests);
         Assert.Equal(TwoUri, received.Uri.AbsoluteUri);
         Assert.Equal(IdTokenClaim(tokens, "sid"), OAuth.JwtPayload(received.Form["logout_token"])["sid"].GetString());
+    }
+
+    [Fact]
+    public async Task LogoutAtTheEndSessionEndpointNotifiesEveryClientOfTheSessionTheInitiatorToo()
+    {
+        using var browser = server.CreateBrowser();
+        var one = await SignInToAsync(browser, One);
+        await SignInToAsync(browser, Two);
+        var response = await browser.GetAsync("/connect/endsession?id_token_hint=" + one.GetProperty("id_token").GetString());
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, response.StatusCode.ToString());
+
+        Assert.Equal(2, (await DrainAsync(server)).Delivered);
+        Assert.Equal([OneUri, TwoUri], receiver.Requests.Select(r => r.Uri.AbsoluteUri).Order(StringComparer.Ordinal));
     }
 }

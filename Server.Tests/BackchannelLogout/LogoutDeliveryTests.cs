@@ -148,4 +148,21 @@ public sealed class LogoutDeliveryTests
         await server.Services.GetRequiredService<BackchannelLogoutJob>().Execute(null!, CancellationToken.None);
         Assert.Equal(OneUri, Assert.Single(receiver.Requests).Uri.AbsoluteUri);
     }
+
+    [Fact]
+    public async Task WithES256AccessTokensTheLogoutTokenIsSignedLikeTheIdentityTokens()
+    {
+        var receiver = new LogoutReceiver();
+        await using var server = NewServer(receiver);
+        server.Settings["IdentityServer:Keys:AccessTokenSigningAlgorithm"] = "ES256";
+        using var browser = server.CreateBrowser();
+        var idToken = (await SignInToAsync(browser, One)).GetProperty("id_token").GetString()!;
+        await SignOutAsync(browser);
+        await DrainAsync(server);
+
+        var token = Assert.Single(receiver.Requests).Form["logout_token"];
+        await LogoutReceiver.ValidateAsync(server.CreateClient(), token, One);
+        Assert.Equal("RS256", OAuth.JwtHeader(token)["alg"].GetString());
+        Assert.Equal(OAuth.JwtHeader(idToken)["kid"].GetString(), OAuth.JwtHeader(token)["kid"].GetString());
+    }
 }

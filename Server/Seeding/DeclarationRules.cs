@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using IdentityServer.BackchannelLogout;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Seeding;
@@ -121,7 +122,7 @@ internal static class DeclarationRules
 
         CheckUris(c.RedirectUris, path, nameof(c.RedirectUris), results);
         CheckUris(c.PostLogoutRedirectUris, path, nameof(c.PostLogoutRedirectUris), results);
-        if (c.BackchannelLogoutUri is not null && BackchannelUriProblem(c.BackchannelLogoutUri) is { } backchannel)
+        if (c.BackchannelLogoutUri is not null && LogoutUris.Problem(c.BackchannelLogoutUri) is { } backchannel)
         {
             Add(results, path, nameof(c.BackchannelLogoutUri), $"'{c.BackchannelLogoutUri}' {backchannel}");
         }
@@ -205,25 +206,6 @@ internal static class DeclarationRules
                 Add(results, path, $"{member}[{i}]", $"'{uri.Scheme}:' addresses cannot receive a sign-in; use https (or a custom scheme of a native app).");
             }
         }
-    }
-
-    /// <summary>
-    /// Logout tokens travel server to server: over https, or over http only to this machine (a developer's app). No
-    /// fragment, which a POST cannot carry (Back-Channel Logout 1.0 §2.2).
-    /// </summary>
-    private static string? BackchannelUriProblem(string value)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-        {
-            return "must be an absolute https URI.";
-        }
-
-        if (uri.Fragment.Length > 0 || value.Contains('#', StringComparison.Ordinal))
-        {
-            return "must not have a fragment.";
-        }
-
-        return uri.Scheme == "http" && !uri.IsLoopback ? "must use https (http only to localhost or a loopback address)." : null;
     }
 
     private static void Add(List<ValidationResult> results, string path, string member, string message) =>
