@@ -102,4 +102,35 @@ public sealed class BackchannelLogoutConfigurationTests
 
         Assert.Single(server.Services.GetServices<IHostedService>(), s => s is QuartzHostedService);
     }
+
+    [Fact]
+    public async Task AChangedUriIsAppliedAtTheNextStartAndARemovedOneStopsNotifications()
+    {
+        var receiver = new LogoutReceiver();
+        var folder = ServerFactory.NewFolder();
+        try
+        {
+            await using (var first = NewServer(receiver, folder))
+            {
+                first.CreateClient().Dispose();
+            }
+
+            await using (var second = NewServer(receiver, folder))
+            {
+                second.Settings[second.Settings.Single(kv => kv.Value == OneUri).Key] = "https://one.example/new-logout";
+                second.Settings[second.Settings.Single(kv => kv.Value == TwoUri).Key] = null;
+                using var browser = second.CreateBrowser();
+                await SignInToAsync(browser, One);
+                await SignInToAsync(browser, Two);
+                await SignOutAsync(browser);
+                await DrainAsync(second);
+            }
+
+            Assert.Equal("https://one.example/new-logout", Assert.Single(receiver.Requests).Uri.AbsoluteUri);
+        }
+        finally
+        {
+            ServerFactory.DeleteFolder(folder);
+        }
+    }
 }

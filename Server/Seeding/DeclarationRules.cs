@@ -122,7 +122,7 @@ internal static class DeclarationRules
 
         CheckUris(c.RedirectUris, path, nameof(c.RedirectUris), results);
         CheckUris(c.PostLogoutRedirectUris, path, nameof(c.PostLogoutRedirectUris), results);
-        if (c.BackchannelLogoutUri is not null && LogoutUris.Problem(c.BackchannelLogoutUri) is { } backchannel)
+        if (!string.IsNullOrEmpty(c.BackchannelLogoutUri) && LogoutUris.Problem(c.BackchannelLogoutUri) is { } backchannel)
         {
             Add(results, path, nameof(c.BackchannelLogoutUri), $"'{c.BackchannelLogoutUri}' {backchannel}");
         }
