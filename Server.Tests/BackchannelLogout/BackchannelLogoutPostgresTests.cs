@@ -5,7 +5,7 @@ using static IdentityServer.Tests.BackchannelLogout.LogoutFlows;
 
 namespace IdentityServer.Tests.BackchannelLogout;
 
-/// <summary>Two instances on one real PostgreSQL drain the same outbox: every notification leaves once.</summary>
+/// <summary>Two instances on one real PostgreSQL queue to and drain the same outbox: every notification leaves once.</summary>
 public sealed class BackchannelLogoutPostgresTests(PostgresCluster postgres) : IClassFixture<PostgresCluster>
 {
     [PostgresFact]
@@ -16,6 +16,12 @@ public sealed class BackchannelLogoutPostgresTests(PostgresCluster postgres) : I
         var receiver = new LogoutReceiver();
         await using var a = Instance(receiver, database, keys);
         await using var b = Instance(receiver, database, keys);
+        using (var browser = a.CreateBrowser())
+        {
+            await SignInToAsync(browser, One);
+            await SignOutAsync(browser);
+        }
+
         await using (var scope = a.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
@@ -29,9 +35,9 @@ public sealed class BackchannelLogoutPostgresTests(PostgresCluster postgres) : I
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => DrainAsync(i % 2 == 0 ? a : b)));
 
-        Assert.Equal(120, results.Sum(r => r.Delivered));
-        Assert.Equal(120, receiver.Requests.Count);
-        Assert.Equal(120, receiver.Requests.Select(r => OAuth.JwtPayload(r.Form["logout_token"])["sid"].GetString()).Distinct().Count());
+        Assert.Equal(121, results.Sum(r => r.Delivered));
+        Assert.Equal(121, receiver.Requests.Count);
+        Assert.Equal(121, receiver.Requests.Select(r => OAuth.JwtPayload(r.Form["logout_token"])["sid"].GetString()).Distinct().Count());
         await LogoutReceiver.ValidateAsync(b.CreateClient(), receiver.Requests.First().Form["logout_token"], receiver.Requests.First().Uri.AbsoluteUri == OneUri ? One : Two);
         ServerFactory.DeleteFolder(keys);
     }
