@@ -15,6 +15,8 @@ public sealed class LogoutDeliveryTests
     {
         var receiver = new LogoutReceiver();
         await using var server = NewServer(receiver);
+        server.Settings["IdentityServer:Telemetry:Prometheus"] = "true";
+        server.TestServices.Add(services => services.Configure<OpenTelemetry.Exporter.PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         using var browser = server.CreateBrowser();
         var tokens = await SignInToAsync(browser, One);
         await SignOutAsync(browser);
@@ -38,6 +40,12 @@ public sealed class LogoutDeliveryTests
         Assert.Single(attempts.Select(a => OAuth.JwtPayload(a.Form["logout_token"])["sid"].GetString()).Distinct());
         await LogoutReceiver.ValidateAsync(server.CreateClient(), attempts[^1].Form["logout_token"], One);
         Assert.Equal(IdTokenClaim(tokens, "sid"), OAuth.JwtPayload(attempts[^1].Form["logout_token"])["sid"].GetString());
+
+        var metrics = await browser.Http.GetStringAsync("/metrics");
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("identityserver_backchannel_logout_attempts", StringComparison.Ordinal)
+            && l.Contains("client_id=\"bcl-one\"", StringComparison.Ordinal) && l.Contains("result=\"retrying\"", StringComparison.Ordinal) && l.EndsWith(" 2", StringComparison.Ordinal));
+        Assert.Contains("result=\"delivered\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(attempts[^1].Form["logout_token"].Split('.')[2], metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using IdentityServer.Data;
+using IdentityServer.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ internal sealed record DrainResult(int Delivered, int Retrying, int GivenUp);
 /// move), so instances sharing one database never send the same row twice at once; a claim lapses after
 /// <see cref="BackchannelLogoutOptions.ClaimLease"/>, so a sender that dies mid-run loses nothing.
 /// </summary>
-internal sealed partial class LogoutDrainer(ApplicationDbContext db, LogoutSender sender, IOptions<BackchannelLogoutOptions> options, TimeProvider time, ILogger<LogoutDrainer> logger)
+internal sealed partial class LogoutDrainer(
+    ApplicationDbContext db, LogoutSender sender, IOptions<BackchannelLogoutOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<LogoutDrainer> logger)
 {
     /// <summary>One batch: claim what is due, send it, record the outcome.</summary>
     public async Task<DrainResult> DrainOnceAsync(CancellationToken ct)
@@ -36,17 +38,20 @@ internal sealed partial class LogoutDrainer(ApplicationDbContext db, LogoutSende
             if (results[i] == DeliveryResult.Delivered)
             {
                 delivered++;
+                metrics.LogoutDelivery(notice.ClientId, "delivered");
                 await mine.ExecuteDeleteAsync(ct);
             }
             else if (results[i] == DeliveryResult.Refused || attempts >= settings.MaxAttempts)
             {
                 givenUp++;
+                metrics.LogoutDelivery(notice.ClientId, "given_up");
                 LogGaveUp(notice.Id, notice.ClientId, attempts, new DateTimeOffset(notice.CreatedAt, TimeSpan.Zero));
                 await mine.ExecuteDeleteAsync(ct);
             }
             else
             {
                 retrying++;
+                metrics.LogoutDelivery(notice.ClientId, "retrying");
                 var next = (time.GetUtcNow() + settings.RetryDelay(attempts)).UtcTicks;
                 await mine.ExecuteUpdateAsync(n => n.SetProperty(x => x.Attempts, attempts).SetProperty(x => x.NextAttemptAt, next).SetProperty(x => x.ClaimToken, (string?)null), ct);
             }
