@@ -8,8 +8,7 @@ namespace IdentityServer.BackchannelLogout;
 
 /// <summary>
 /// Queues a logout notification for every client that was issued a grant in a session that is ending. Called
-/// on the caller's context just before the session rows and their grant links are deleted: a failure between the
-/// two at worst tells the apps about a session that lived on (they sign the person out early), never the reverse.
+/// on the caller's context (and transaction) just before the session rows and their grant links are deleted.
 /// </summary>
 internal sealed class LogoutOutbox(ApplicationDbContext db, IOpenIddictApplicationManager applications, IOptions<BackchannelLogoutOptions> options, TimeProvider time)
 {

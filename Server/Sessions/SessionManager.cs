@@ -93,13 +93,20 @@ internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logou
     public Task<int> EndExpiredAsync(IReadOnlyCollection<string> sessionIds, CancellationToken ct) =>
         DeleteAsync(db.Sessions.Where(s => sessionIds.Contains(s.Id)), ct);
 
-    /// <summary>The one place session rows are deleted: notifications queued first, then the grant links, then the rows.</summary>
-    private async Task<int> DeleteAsync(IQueryable<UserSession> ending, CancellationToken ct)
-    {
-        await logouts.EnqueueAsync(ending, ct);
-        await db.SessionGrants.Where(g => ending.Select(s => s.Id).Contains(g.SessionId)).ExecuteDeleteAsync(ct);
-        return await ending.ExecuteDeleteAsync(ct);
-    }
+    /// <summary>
+    /// The one place session rows are deleted: notifications queued, then the grant links and the rows, in one
+    /// transaction, so a session never goes without its apps being told and no app is told of one that stays.
+    /// </summary>
+    private Task<int> DeleteAsync(IQueryable<UserSession> ending, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await logouts.EnqueueAsync(ending, ct);
+            await db.SessionGrants.Where(g => ending.Select(s => s.Id).Contains(g.SessionId)).ExecuteDeleteAsync(ct);
+            var count = await ending.ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return count;
+        });
 
     private DbSet<OpenIddictEntityFrameworkCoreToken> Tokens() => db.Set<OpenIddictEntityFrameworkCoreToken>();
 
