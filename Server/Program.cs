@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
@@ -21,11 +22,12 @@ builder.Services
     .AddDatabase(settings.Database, builder.Environment)
     .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
     .AddSessions()
+    .AddBackchannelLogout(settings.BackchannelLogout)
     .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared, builder.Environment)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
-    .AddJobs(settings.Pruning)
+    .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
     .AddHealth()
     .AddSeeding()
     .AddStartupTasks();

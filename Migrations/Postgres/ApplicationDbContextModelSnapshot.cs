@@ -98,7 +98,71 @@ namespace IdentityServer.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("IdentityServer.Jobs.JobLease", b =>
+            modelBuilder.Entity("IdentityServer.Data.BackchannelLogoutNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Uri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimToken");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.ToTable("BackchannelLogoutNotices", (string)null);
+                });
+
+            modelBuilder.Entity("IdentityServer.Data.ConfiguredEntry", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Kind", "Name");
+
+                    b.ToTable("ConfiguredEntries", (string)null);
+                });
+
+            modelBuilder.Entity("IdentityServer.Data.JobLease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -117,22 +181,7 @@ namespace IdentityServer.Migrations.Postgres
                     b.ToTable("JobLeases");
                 });
 
-            modelBuilder.Entity("IdentityServer.Seeding.ConfiguredEntry", b =>
-                {
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.HasKey("Kind", "Name");
-
-                    b.ToTable("ConfiguredEntries", (string)null);
-                });
-
-            modelBuilder.Entity("IdentityServer.Sessions.SessionGrant", b =>
+            modelBuilder.Entity("IdentityServer.Data.SessionGrant", b =>
                 {
                     b.Property<string>("SessionId")
                         .HasMaxLength(64)
@@ -153,7 +202,7 @@ namespace IdentityServer.Migrations.Postgres
                     b.ToTable("SessionGrants", (string)null);
                 });
 
-            modelBuilder.Entity("IdentityServer.Sessions.UserSession", b =>
+            modelBuilder.Entity("IdentityServer.Data.UserSession", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -181,6 +230,10 @@ namespace IdentityServer.Migrations.Postgres
 
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Sid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<byte[]>("Ticket")
                         .IsRequired()

@@ -93,7 +93,69 @@ namespace IdentityServer.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("IdentityServer.Jobs.JobLease", b =>
+            modelBuilder.Entity("IdentityServer.Data.BackchannelLogoutNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Uri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimToken");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.ToTable("BackchannelLogoutNotices", (string)null);
+                });
+
+            modelBuilder.Entity("IdentityServer.Data.ConfiguredEntry", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Kind", "Name");
+
+                    b.ToTable("ConfiguredEntries", (string)null);
+                });
+
+            modelBuilder.Entity("IdentityServer.Data.JobLease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -112,22 +174,7 @@ namespace IdentityServer.Migrations.Sqlite
                     b.ToTable("JobLeases");
                 });
 
-            modelBuilder.Entity("IdentityServer.Seeding.ConfiguredEntry", b =>
-                {
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Kind", "Name");
-
-                    b.ToTable("ConfiguredEntries", (string)null);
-                });
-
-            modelBuilder.Entity("IdentityServer.Sessions.SessionGrant", b =>
+            modelBuilder.Entity("IdentityServer.Data.SessionGrant", b =>
                 {
                     b.Property<string>("SessionId")
                         .HasMaxLength(64)
@@ -148,7 +195,7 @@ namespace IdentityServer.Migrations.Sqlite
                     b.ToTable("SessionGrants", (string)null);
                 });
 
-            modelBuilder.Entity("IdentityServer.Sessions.UserSession", b =>
+            modelBuilder.Entity("IdentityServer.Data.UserSession", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -176,6 +223,10 @@ namespace IdentityServer.Migrations.Sqlite
 
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Ticket")
                         .IsRequired()

@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.External;
@@ -26,7 +27,7 @@ public sealed class OptionsValidationTests
 
     private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
-        new ExternalOptions(), new ProxyOptions(), new SeedOptions());
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions());
 
     [Fact]
     public void EveryFeaturesDefaultsAreValid()
@@ -44,6 +45,7 @@ public sealed class OptionsValidationTests
         Assert.Empty(Failures(ExternalOptions.Section, new ExternalOptionsValidator(), new ExternalOptions()));
         Assert.Empty(Failures(ProxyOptions.Section, new ProxyOptionsValidator(), new ProxyOptions()));
         Assert.Empty(Failures(SeedOptions.Section, new SeedOptionsValidator(), new SeedOptions()));
+        Assert.Empty(Failures(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator(), new BackchannelLogoutOptions()));
         Assert.Empty(EnvironmentRules.Check(Defaults(), new HostingEnvironment { EnvironmentName = Environments.Development }));
     }
 

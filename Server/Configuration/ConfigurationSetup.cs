@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -36,11 +37,13 @@ internal static class ConfigurationSetup
             sections.Add(TelemetryOptions.Section, new TelemetryOptionsValidator()),
             sections.Add(ExternalOptions.Section, new ExternalOptionsValidator()),
             sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
-            sections.Add(SeedOptions.Section, new SeedOptionsValidator()));
+            sections.Add(SeedOptions.Section, new SeedOptionsValidator()),
+            sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));
         sections.Fail(EnvironmentRules.Check(settings, builder.Environment));
+        sections.Fail(BackchannelLogoutRules.Check(settings.BackchannelLogout, settings.Declared.Clients.Select(c => c.BackchannelLogoutUri).ToList(), settings.Oidc.Issuer));
         sections.ThrowIfAnyFailed();
         return settings;
     }

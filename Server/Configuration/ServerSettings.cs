@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -30,4 +31,5 @@ internal sealed record ServerSettings(
     TelemetryOptions Telemetry,
     ExternalOptions External,
     ProxyOptions Proxies,
-    SeedOptions Declared);
+    SeedOptions Declared,
+    BackchannelLogoutOptions BackchannelLogout);

@@ -16,6 +16,8 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<SessionGrant> SessionGrants => Set<SessionGrant>();
 
+    public DbSet<BackchannelLogoutNotice> BackchannelLogoutNotices => Set<BackchannelLogoutNotice>();
+
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public DbSet<ConfiguredEntry> ConfiguredEntries => Set<ConfiguredEntry>();

@@ -12,6 +12,7 @@ internal static class SessionsModel
             session.HasKey(s => s.Id);
             session.Property(s => s.Id).HasMaxLength(64);
             session.Property(s => s.UserId).HasMaxLength(450).IsRequired();
+            session.Property(s => s.Sid).HasMaxLength(64);
             session.Property(s => s.IpAddress).HasMaxLength(64);
             session.Property(s => s.UserAgent).HasMaxLength(512);
             session.Property(s => s.AuthenticationMethod).HasMaxLength(64);
@@ -34,6 +35,19 @@ internal static class SessionsModel
             grant.Property(g => g.AuthorizationId).HasMaxLength(100);
             grant.Property(g => g.CarriedStamp).HasMaxLength(32);
             grant.HasIndex(g => g.AuthorizationId);
+        });
+
+        builder.Entity<BackchannelLogoutNotice>(notice =>
+        {
+            notice.ToTable("BackchannelLogoutNotices");
+            notice.HasKey(n => n.Id);
+            notice.Property(n => n.ClientId).HasMaxLength(100);
+            notice.Property(n => n.Uri).HasMaxLength(2048);
+            notice.Property(n => n.Subject).HasMaxLength(450);
+            notice.Property(n => n.SessionId).HasMaxLength(64);
+            notice.Property(n => n.ClaimToken).HasMaxLength(32);
+            notice.HasIndex(n => n.NextAttemptAt);
+            notice.HasIndex(n => n.ClaimToken);
         });
     }
 }

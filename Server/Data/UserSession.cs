@@ -10,6 +10,12 @@ internal sealed class UserSession
 
     public string UserId { get; set; } = "";
 
+    /// <summary>
+    /// The public session id given to apps (the <c>sid</c> claim of identity and logout tokens): random, unrelated to
+    /// the cookie, and kept when the session is re-issued after a credential change. Null for rows older than it.
+    /// </summary>
+    public string? Sid { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>

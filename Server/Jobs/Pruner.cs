@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
+using IdentityServer.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -18,6 +19,7 @@ internal sealed class Pruner(
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     ApplicationDbContext db,
+    SessionManager sessions,
     IOptions<PruningOptions> pruning,
     IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
@@ -53,9 +55,8 @@ internal sealed class Pruner(
                 break;
             }
 
-            // An expired session's grants keep their own lifetimes; only the link goes.
-            await db.SessionGrants.Where(g => batch.Contains(g.SessionId)).ExecuteDeleteAsync(cancellationToken);
-            removed += await db.Sessions.Where(s => batch.Contains(s.Id)).ExecuteDeleteAsync(cancellationToken);
+            // An expired session's grants keep their own lifetimes; only the link goes (and its apps are told).
+            removed += await sessions.EndExpiredAsync(batch, cancellationToken);
         }
 
         // Links whose authorization was pruned above.

@@ -85,20 +85,21 @@ internal sealed class AuthorizationDecision(
         var applicationId = (await applications.GetIdAsync(application, ct))!;
         var scopes = request.GetScopes();
         var sessionId = DatabaseTicketStore.CurrentSessionId(context);
+        var sid = DatabaseTicketStore.CurrentSid(context);
         var consented = await issuer.HasConsentAsync(user, applicationId, scopes, ct);
 
         // A consent already on record is not recorded again, however often an answer is presented.
         switch (ConsentAnswer(parameters, user))
         {
             case Accept:
-                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, ct));
+                return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, sid, ct));
             case Deny:
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
         }
 
         if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
         {
-            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, ct));
+            return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, sid, ct));
         }
 
         if (request.HasPromptValue(PromptValues.None))

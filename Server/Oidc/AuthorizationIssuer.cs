@@ -15,10 +15,12 @@ internal sealed class AuthorizationIssuer(IOpenIddictAuthorizationManager author
 {
     /// <param name="recordConsent">True when the person just consented (a new permanent authorization, even if one exists).</param>
     /// <param name="resources">The resources (RFC 8707) the request named, checked against the client's permissions.</param>
+    /// <param name="sessionId">The stored id of the browser session; null when the tokens go elsewhere (device flow).</param>
+    /// <param name="sid">That session's public id, for the identity tokens.</param>
     public async Task<ClaimsPrincipal> IssueAsync(ApplicationUser user, string applicationId, ImmutableArray<string> scopes, ImmutableArray<string> resources,
-        SessionAuthentication authentication, bool recordConsent, string? sessionId, CancellationToken ct)
+        SessionAuthentication authentication, bool recordConsent, string? sessionId, string? sid, CancellationToken ct)
     {
-        var principal = await principals.CreateForUserAsync(user, scopes, authentication, resources, [], ct);
+        var principal = await principals.CreateForUserAsync(user, scopes, authentication, sessionId is null ? null : sid, resources, [], ct);
         if (recordConsent)
         {
             await authorizations.CreateAsync(principal, user.Id, applicationId, AuthorizationTypes.Permanent, scopes, ct);

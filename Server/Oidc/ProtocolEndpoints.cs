@@ -69,7 +69,8 @@ internal static class ProtocolEndpoints
                 : $"The resource '{ungranted}' was not granted by the authorization; ask for some of: {string.Join(' ', granted)}.");
         }
 
-        var refreshed = await principals.CreateForUserAsync(user!, result.Principal!.GetScopes(), new SessionAuthentication(authTime, methods, null), granted, asked,
+        var sid = result.Principal!.GetClaim(TokenPrincipalFactory.SessionIdClaim);
+        var refreshed = await principals.CreateForUserAsync(user!, result.Principal!.GetScopes(), new SessionAuthentication(authTime, methods, null), sid, granted, asked,
             context.RequestAborted);
         refreshed.SetAuthorizationId(result.Principal!.GetAuthorizationId());
         return TypedResults.SignIn(refreshed, authenticationScheme: Scheme);

@@ -33,6 +33,9 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// <summary>RFC 8693 §4.1's actor claim (OpenIddict's <c>Claims.Actor</c> is another, "actor").</summary>
     public const string ActorClaim = "act";
 
+    /// <summary>The session's public id in identity tokens (OpenID Connect Back-Channel Logout 1.0 §2.1), never the cookie's.</summary>
+    public const string SessionIdClaim = "sid";
+
     // Resolved on first use: a machine token needs neither, and building them is a measurable part of its cost.
     private UserManager<ApplicationUser> Users => services.GetRequiredService<UserManager<ApplicationUser>>();
 
@@ -41,9 +44,10 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     /// <summary>How the person authenticated (space-separated amr values), kept inside codes and refresh tokens for the token endpoint.</summary>
     public const string MethodsClaim = "idsrv_amr";
 
+    /// <param name="sid">The public id of the browser session the grant was made in; null when none (device flow, token exchange).</param>
     /// <param name="granted">The resources granted on the authorization request (none: the scopes decide the audience).</param>
     /// <param name="audiences">The resources this token is for: all of <paramref name="granted"/>, or the subset the token request named.</param>
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication,
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication, string? sid,
         ImmutableArray<string> granted, ImmutableArray<string> audiences, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
@@ -69,6 +73,11 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
             identity.AddClaim(new Claim(Claims.AuthenticationContextReference, AuthenticationMethods.ContextOf(authentication.Methods)));
         }
 
+        if (sid is { Length: > 0 })
+        {
+            identity.AddClaim(new Claim(SessionIdClaim, sid));
+        }
+
         foreach (var resource in granted)
         {
             identity.AddClaim(new Claim(GrantedResourceClaim, resource));
@@ -92,7 +101,7 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
     public async Task<ClaimsPrincipal> CreateForExchangeAsync(ApplicationUser user, ImmutableArray<string> scopes, SessionAuthentication authentication,
         ImmutableArray<string> audiences, string? actingClientId, string? previousActor, CancellationToken cancellationToken)
     {
-        var principal = await CreateForUserAsync(user, scopes, authentication, [], audiences, cancellationToken);
+        var principal = await CreateForUserAsync(user, scopes, authentication, sid: null, [], audiences, cancellationToken);
         if (actingClientId is not null)
         {
             var actor = new JsonObject { [Claims.Subject] = actingClientId };
@@ -189,6 +198,7 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
         // RFC 9068 §2.2.1: an API may judge how recently and how strongly the person authenticated.
         Claims.AuthenticationTime or Claims.AuthenticationMethodReference or Claims.AuthenticationContextReference => [Destinations.AccessToken, Destinations.IdentityToken],
+        SessionIdClaim => [Destinations.IdentityToken],
         ActorClaim => [Destinations.AccessToken],
         Claims.Name or Claims.PreferredUsername or Claims.UpdatedAt or Claims.Picture when scopes.Contains(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Oidc;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -101,6 +102,8 @@ internal static class ClientDescriptors
         {
             d.Settings[StepUp.RequireMfaSetting] = "true";
         }
+
+        LogoutUris.Store(d, client.BackchannelLogoutUri);
     }
 
     /// <summary>Compares everything except the secret, which is stored hashed and checked separately.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using IdentityServer.BackchannelLogout;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Seeding;
@@ -187,6 +188,11 @@ internal static class DeclarationRules
 
         CheckUris(c.RedirectUris, path, nameof(c.RedirectUris), results);
         CheckUris(c.PostLogoutRedirectUris, path, nameof(c.PostLogoutRedirectUris), results);
+        if (!string.IsNullOrEmpty(c.BackchannelLogoutUri) && LogoutUris.Problem(c.BackchannelLogoutUri) is { } backchannel)
+        {
+            Add(results, path, nameof(c.BackchannelLogoutUri), $"'{c.BackchannelLogoutUri}' {backchannel}");
+        }
+
         for (var s = 0; s < c.Scopes.Count; s++)
         {
             if (!scopes.Contains(c.Scopes[s]))

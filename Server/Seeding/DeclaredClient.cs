@@ -45,6 +45,12 @@ internal sealed class DeclaredClient
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
+    /// <summary>
+    /// Where the client receives logout tokens (OpenID Connect Back-Channel Logout 1.0) when a session in which it
+    /// was issued tokens ends: https, or http to a loopback address.
+    /// </summary>
+    public string? BackchannelLogoutUri { get; set; }
+
     /// <summary>authorization_code, refresh_token, client_credentials, device_code, token_exchange.</summary>
     public List<string> GrantTypes { get; set; } = [];
 

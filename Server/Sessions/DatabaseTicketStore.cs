@@ -25,6 +25,7 @@ internal sealed class DatabaseTicketStore(
     TimeProvider time) : ITicketStore
 {
     private const string CurrentItem = "IdentityServer.Sessions.Current";
+    private const string CurrentSidItem = "IdentityServer.Sessions.CurrentSid";
 
     /// <summary>The ticket property carrying the authentication instant (Unix seconds).</summary>
     public const string AuthenticatedAtItem = ".idsrv.auth_time";
@@ -32,6 +33,7 @@ internal sealed class DatabaseTicketStore(
     /// <summary>Set on a request that re-issues its own sign-in (password or 2FA change): the grants move to the new session.</summary>
     public const string CarryGrantsItem = "IdentityServer.Sessions.CarryGrants";
     private const string CarriedFromItem = "IdentityServer.Sessions.CarriedFrom";
+    private const string CarriedSidItem = "IdentityServer.Sessions.CarriedSid";
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
     private readonly IDataProtector protector = protection.CreateProtector("IdentityServer.Sessions.Ticket");
 
@@ -45,6 +47,9 @@ internal sealed class DatabaseTicketStore(
         var session = new UserSession
         {
             Id = hash,
+
+            // A re-issued session keeps its public id: the apps' identity tokens name it, and its logout must match.
+            Sid = http.HttpContext?.Items[CarriedSidItem] as string ?? SessionIds.NewSid(),
             UserId = UserIdOf(ticket) ?? throw new InvalidOperationException("A session needs a user id."),
             CreatedAt = now,
             AuthenticatedAt = AuthenticatedAt(ticket.Properties) ?? now,
@@ -64,6 +69,7 @@ internal sealed class DatabaseTicketStore(
         if (http.HttpContext is { } context)
         {
             context.Items[CurrentItem] = hash;
+            context.Items[CurrentSidItem] = session.Sid;
             if (context.Items[CarriedFromItem] is string previous)
             {
                 // The grants keep working under the new security stamp: this browser made the change.
@@ -92,8 +98,7 @@ internal sealed class DatabaseTicketStore(
         {
             // A timed-out browser session: the apps' refresh tokens keep their own lifetimes (a credential
             // change or "sign out everywhere" still revokes them: SessionManager works by user, not by link).
-            await db.SessionGrants.Where(g => g.SessionId == hash).ExecuteDeleteAsync();
-            await db.Sessions.Where(s => s.Id == hash).ExecuteDeleteAsync();
+            await scope.ServiceProvider.GetRequiredService<SessionManager>().EndExpiredAsync([hash], default);
             return null;
         }
 
@@ -116,6 +121,7 @@ internal sealed class DatabaseTicketStore(
         if (http.HttpContext is { } current)
         {
             current.Items[CurrentItem] = hash;
+            current.Items[CurrentSidItem] = session.Sid;
         }
 
         if (now - session.LastSeenAt >= LastSeenResolution)
@@ -152,7 +158,9 @@ internal sealed class DatabaseTicketStore(
         {
             // Re-issued sign-in: the old row goes, its grants wait for the new session id.
             context.Items[CarriedFromItem] = hash;
-            await scope.ServiceProvider.GetRequiredService<ApplicationDbContext>().Sessions.Where(s => s.Id == hash).ExecuteDeleteAsync();
+            var sessions = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>().Sessions.Where(s => s.Id == hash);
+            context.Items[CarriedSidItem] = await sessions.Select(s => s.Sid).FirstOrDefaultAsync();
+            await sessions.ExecuteDeleteAsync();
             return;
         }
 
@@ -161,6 +169,9 @@ internal sealed class DatabaseTicketStore(
 
     /// <summary>The stored id (hash) of the session behind this request's sign-in cookie, once the cookie has been read (or written).</summary>
     public static string? CurrentSessionId(HttpContext context) => context.Items[CurrentItem] as string;
+
+    /// <summary>The public id (<c>sid</c>) of the session behind this request's sign-in cookie, once the cookie has been read (or written).</summary>
+    public static string? CurrentSid(HttpContext context) => context.Items[CurrentSidItem] as string;
 
     /// <summary>The instant of the last interactive authentication, as the session row records it.</summary>
     public static DateTimeOffset? AuthenticatedAt(AuthenticationProperties? properties) =>

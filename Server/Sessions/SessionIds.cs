@@ -14,6 +14,9 @@ internal static class SessionIds
 
     public static string NewId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>A session's public id (the <c>sid</c> apps see): random, so nothing about it leads to the cookie.</summary>
+    public static string NewSid() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+
     public static string Hash(string id) => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 
     public static string Handle(string hash) => hash[..HandleLength];

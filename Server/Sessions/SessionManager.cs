@@ -1,3 +1,4 @@
+using IdentityServer.BackchannelLogout;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,10 @@ namespace IdentityServer.Sessions;
 
 /// <summary>
 /// Lists and ends server-side sessions, and revokes what they granted. Every revocation is one set-based
-/// statement per table, however many sessions, grants or tokens are involved.
+/// statement per table, however many sessions, grants or tokens are involved. Every way a session ends comes
+/// through <see cref="DeleteAsync"/>, which first queues the apps' back-channel logout notifications.
 /// </summary>
-internal sealed class SessionManager(ApplicationDbContext db)
+internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logouts)
 {
     /// <summary>
     /// After a password or 2FA change: every other session ends and every grant of the user's is revoked
@@ -67,9 +69,7 @@ internal sealed class SessionManager(ApplicationDbContext db)
     public async Task<int> EndAllExceptAsync(string userId, string? keepSessionId, CancellationToken ct)
     {
         var ended = db.Sessions.Where(s => s.UserId == userId && s.Id != keepSessionId);
-        var count = await ended.CountAsync(ct);
-        await db.SessionGrants.Where(g => ended.Select(s => s.Id).Contains(g.SessionId)).ExecuteDeleteAsync(ct);
-        await ended.ExecuteDeleteAsync(ct);
+        var count = await DeleteAsync(ended, ct);
 
         var kept = db.SessionGrants.Where(g => g.SessionId == keepSessionId).Select(g => g.AuthorizationId);
         await Revoke(Tokens().Where(t => t.Subject == userId && (t.Authorization == null || !kept.Contains(t.Authorization.Id))), ct);
@@ -83,9 +83,30 @@ internal sealed class SessionManager(ApplicationDbContext db)
         var grants = db.SessionGrants.Where(g => g.SessionId == sessionId).Select(g => g.AuthorizationId);
         await Revoke(Tokens().Where(t => t.Authorization != null && grants.Contains(t.Authorization.Id)), ct);
         await Revoke(Authorizations().Where(a => grants.Contains(a.Id)), ct);
-        await db.SessionGrants.Where(g => g.SessionId == sessionId).ExecuteDeleteAsync(ct);
-        await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct);
+        await DeleteAsync(db.Sessions.Where(s => s.Id == sessionId), ct);
     }
+
+    /// <summary>
+    /// Sessions found idle or past their hard deadline (on their next request, or by the prune job). Their grants'
+    /// tokens keep their own lifetimes; only the links go.
+    /// </summary>
+    public Task<int> EndExpiredAsync(IReadOnlyCollection<string> sessionIds, CancellationToken ct) =>
+        DeleteAsync(db.Sessions.Where(s => sessionIds.Contains(s.Id)), ct);
+
+    /// <summary>
+    /// The one place session rows are deleted: notifications queued, then the grant links and the rows, in one
+    /// transaction, so a session never goes without its apps being told and no app is told of one that stays.
+    /// </summary>
+    private Task<int> DeleteAsync(IQueryable<UserSession> ending, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await logouts.EnqueueAsync(ending, ct);
+            await db.SessionGrants.Where(g => ending.Select(s => s.Id).Contains(g.SessionId)).ExecuteDeleteAsync(ct);
+            var count = await ending.ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return count;
+        });
 
     private DbSet<OpenIddictEntityFrameworkCoreToken> Tokens() => db.Set<OpenIddictEntityFrameworkCoreToken>();
 

@@ -11,6 +11,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> signIns;
     private readonly Counter<long> pruneRuns;
     private readonly Counter<long> prunedRows;
+    private readonly Counter<long> logoutDeliveries;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -20,6 +21,8 @@ internal sealed class ServerMetrics
         signIns = meter.CreateCounter<long>("identityserver.signins", "{attempt}", "Password sign-in attempts, by result.");
         pruneRuns = meter.CreateCounter<long>("identityserver.prune.runs", "{run}", "Prune job runs, by result.");
         prunedRows = meter.CreateCounter<long>("identityserver.prune.rows", "{row}", "Rows removed by the prune job, by kind.");
+        logoutDeliveries = meter.CreateCounter<long>("identityserver.backchannel_logout.attempts", "{attempt}",
+            "Back-channel logout token deliveries, by client and result (delivered, retrying, given_up).");
     }
 
     public void TokenIssued(string? grantType, string? clientId) =>
@@ -36,6 +39,9 @@ internal sealed class ServerMetrics
         prunedRows.Add(authorizations, new KeyValuePair<string, object?>("kind", "authorization"));
         prunedRows.Add(sessions, new KeyValuePair<string, object?>("kind", "session"));
     }
+
+    public void LogoutDelivery(string clientId, string result) =>
+        logoutDeliveries.Add(1, new KeyValuePair<string, object?>("client_id", clientId), new KeyValuePair<string, object?>("result", result));
 
     public void PruneFailed() => pruneRuns.Add(1, new KeyValuePair<string, object?>("result", "failed"));
 }

@@ -123,7 +123,7 @@ internal sealed class DeviceModel(
 
         var applicationId = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
         var principal = await issuer.IssueAsync(user, applicationId, request.Principal.GetScopes(), [], session,
-            recordConsent: false, sessionId: null, HttpContext.RequestAborted);
+            recordConsent: false, sessionId: null, sid: null, HttpContext.RequestAborted);
         return SignIn(principal, new AuthenticationProperties { RedirectUri = "/device?result=approved" }, Scheme);
     }
 

@@ -11,13 +11,14 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb88acdb-f0bc-4f01-a321-ae271213a317"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("8c8c12c3-49e9-429d-a964-d547de9f36df"), entityTypeCount: 17)
         {
         }
 
         partial void Initialize()
         {
             var applicationUser = ApplicationUserEntityType.Create(this);
+            var backchannelLogoutNotice = BackchannelLogoutNoticeEntityType.Create(this);
             var configuredEntry = ConfiguredEntryEntityType.Create(this);
             var jobLease = JobLeaseEntityType.Create(this);
             var sessionGrant = SessionGrantEntityType.Create(this);
@@ -45,6 +46,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             OpenIddictEntityFrameworkCoreTokenEntityType.CreateForeignKey2(openIddictEntityFrameworkCoreToken, openIddictEntityFrameworkCoreAuthorization);
 
             ApplicationUserEntityType.CreateAnnotations(applicationUser);
+            BackchannelLogoutNoticeEntityType.CreateAnnotations(backchannelLogoutNotice);
             ConfiguredEntryEntityType.CreateAnnotations(configuredEntry);
             JobLeaseEntityType.CreateAnnotations(jobLease);
             SessionGrantEntityType.CreateAnnotations(sessionGrant);

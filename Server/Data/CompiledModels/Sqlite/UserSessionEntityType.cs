@@ -19,7 +19,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 "IdentityServer.Data.UserSession",
                 typeof(UserSession),
                 baseEntityType,
-                propertyCount: 11,
+                propertyCount: 12,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -96,6 +96,14 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
                 long (DateTimeOffset v) => v.UtcTicks,
                 DateTimeOffset (long v) => new DateTimeOffset(v, TimeSpan.Zero)));
             lastSeenAt.SetSentinelFromProviderValue(0L);
+
+            var sid = runtimeEntityType.AddProperty(
+                "Sid",
+                typeof(string),
+                propertyInfo: typeof(UserSession).GetProperty("Sid", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserSession).GetField("<Sid>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var ticket = runtimeEntityType.AddProperty(
                 "Ticket",
