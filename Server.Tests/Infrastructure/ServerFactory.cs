@@ -18,6 +18,18 @@ public class ServerFactory : WebApplicationFactory<Program>
     public const string AlicePassword = "correct horse battery staple";
 
     private readonly string folder = NewFolder();
+
+    /// <summary>
+    /// Test servers never watch files through inotify: each watcher (appsettings reloads, the version hashes of
+    /// static files) is an inotify instance, Linux allows 128 per user, and a suite of several hundred servers ran
+    /// out of them — every server started after that failed with an IOException. Configuration is not reloaded,
+    /// and files that are watched at all are polled.
+    /// </summary>
+    static ServerFactory()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
     private readonly bool ownsFolder = true;
 
     /// <summary>Database and keys. A folder given here outlives the factory, so a second factory can play a restarted server.</summary>
