@@ -79,6 +79,24 @@ public sealed class TokenExchangeTests(ExchangeServer server) : IClassFixture<Ex
         Assert.Equal("invalid_target", response.Error);
     }
 
+    [Theory]
+    [InlineData("urn:ietf:params:oauth:token-type:saml2", true)] // a type this server does not take
+    [InlineData("", true)] // no type
+    [InlineData("urn:ietf:params:oauth:token-type:access_token", false)] // no subject token
+    public async Task AMissingOrUnsupportedSubjectTokenIsInvalidRequest(string type, bool withToken)
+    {
+        using var browser = server.CreateBrowser();
+        var subjectToken = await ExchangeServer.PersonTokenForOrdersAsync(browser);
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = OidcConstants.GrantTypes.TokenExchange, ["resource"] = ResourceServer.Billing,
+            ["subject_token_type"] = type, ["subject_token"] = withToken ? subjectToken : "",
+        };
+        var response = await OAuth.TokenAsync(browser.Http, form.Where(p => p.Value.Length > 0).ToDictionary(), (ExchangeServer.OrdersApi, ExchangeServer.Secret));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await OAuth.JsonAsync(response)).GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task ATokenIssuedForAnotherApiCannotBeExchanged()
     {
