@@ -210,8 +210,9 @@ public sealed class OptionsValidationTests
             Clients =
             [
                 new DeclaredClient { ClientId = "a", Secret = "0123456789abcdef", GrantTypes = ["token_exchange"], Resources = ["https://other.example/"] },
-                new DeclaredClient { ClientId = "b", Type = ClientType.Public, GrantTypes = ["token_exchange"], Resources = ["https://api.example/"], SubjectTokenAudiences = ["https://api.example/"] },
+                new DeclaredClient { ClientId = "b", Type = ClientType.Public, GrantTypes = ["token_exchange"], Resources = ["https://api.example/"], SubjectTokenAudiences = ["https://b.example/"] },
                 new DeclaredClient { ClientId = "c", Secret = "0123456789abcdef", GrantTypes = ["client_credentials"], AllowImpersonation = true },
+                new DeclaredClient { ClientId = "d", Secret = "0123456789abcdef", GrantTypes = ["token_exchange"], Resources = ["https://api.example/"], SubjectTokenAudiences = ["https://api.example/"] },
             ],
         };
 
@@ -223,6 +224,7 @@ public sealed class OptionsValidationTests
                 "IdentityServer:Clients:0:SubjectTokenAudiences: a client using token_exchange must name the audiences of the tokens it may exchange (normally its own API's URI).",
                 "IdentityServer:Clients:1:GrantTypes: a public client cannot use token_exchange: the exchanging API must authenticate.",
                 "IdentityServer:Clients:2:AllowImpersonation: applies only to a client using the token_exchange grant.",
+                "IdentityServer:Clients:3:SubjectTokenAudiences: 'https://api.example/' is also among the client's Resources: it could exchange the tokens it is given for new ones without end.",
             ],
             Failures(SeedOptions.Section, new SeedOptionsValidator(), declared));
     }

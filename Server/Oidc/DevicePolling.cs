@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -11,12 +9,14 @@ namespace IdentityServer.Oidc;
 /// <summary>
 /// The device flow's polling interval (RFC 8628 §3.2, §3.5), which OpenIddict neither announces nor enforces: the
 /// device authorization response says <c>interval</c>; a device polling sooner than that gets <c>slow_down</c>, and
-/// from then on must wait five seconds longer, as the RFC tells it to. Each instance remembers the devices that
-/// polled it (a few bytes per pending device code, forgotten when the code would have expired); several instances
-/// behind a balancer each enforce it for the polls they see.
+/// from then on must wait five seconds longer, as the RFC tells it to. A poll is recorded only once its device code
+/// has proved genuine (it unprotected, and its row exists), just before OpenIddict would answer
+/// <c>authorization_pending</c>: made-up codes leave nothing behind. Each instance remembers the devices that polled
+/// it (a few bytes per pending device code, forgotten when the code would have expired); several instances behind a
+/// balancer each enforce it for the polls they see.
 /// </summary>
 internal sealed class DevicePolling(TimeProvider time, IMemoryCache cache)
-    : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ApplyDeviceAuthorizationResponseContext>
+    : IOpenIddictServerHandler<ValidateTokenContext>, IOpenIddictServerHandler<ApplyDeviceAuthorizationResponseContext>
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -24,9 +24,9 @@ internal sealed class DevicePolling(TimeProvider time, IMemoryCache cache)
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
     public static OpenIddictServerHandlerDescriptor PollDescriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
             .UseSingletonHandler<DevicePolling>()
-            .SetOrder(int.MinValue + 4)
+            .SetOrder(OpenIddictServerHandlers.Protection.ValidateTokenEntry.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
@@ -47,20 +47,21 @@ internal sealed class DevicePolling(TimeProvider time, IMemoryCache cache)
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask HandleAsync(ValidateTokenRequestContext context)
+    public ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (!context.Request.IsDeviceCodeGrantType() || string.IsNullOrEmpty(context.Request.DeviceCode))
+        if (context.Request?.IsDeviceCodeGrantType() != true || context.Principal is not { } code
+            || code.GetTokenType() != TokenTypeIdentifiers.Private.DeviceCode || code.GetTokenId() is not { } id)
         {
             return ValueTask.CompletedTask;
         }
 
-        // Keyed by a hash: the cache never holds a usable device code.
-        var key = "device-poll:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.DeviceCode)));
+        var key = "device-poll:" + id;
         var now = time.GetUtcNow();
         var poll = cache.Get<Poll>(key) ?? new Poll(DateTimeOffset.MinValue, Interval);
         var early = now + Grace < poll.NextAllowed;
         var interval = early ? poll.Interval + Interval : poll.Interval;
-        cache.Set(key, new Poll(now + interval, interval), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(30), Size = 1 });
+        var expires = code.GetExpirationDate() is { } end && end > now ? end : now + TimeSpan.FromMinutes(30);
+        cache.Set(key, new Poll(now + interval, interval), new MemoryCacheEntryOptions { AbsoluteExpiration = expires, Size = 1 });
         if (early)
         {
             context.Reject(Errors.SlowDown, $"Polling too often: wait at least {interval.TotalSeconds:0} seconds between requests.");

@@ -107,6 +107,7 @@ internal static class OidcSetup
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(DiscoveryAuthenticationContextHandler.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Descriptor);
+                server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateIntrospectionRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateRevocationRequestContext>.Descriptor);

@@ -18,10 +18,11 @@ internal sealed class ParameterRules<TContext> : IOpenIddictServerHandler<TConte
     internal const int MaxLength = 4096;
 
     /// <summary>
-    /// Only an authorization request's parameters are capped: OpenIddict echoes them (state) to the browser.
-    /// Elsewhere tokens and assertions travel as parameters, and a refresh token may be long.
+    /// Only an authorization request's parameters (plain or pushed) are capped: OpenIddict echoes them (state) to the
+    /// browser. Elsewhere tokens and assertions travel as parameters, and a refresh token may be long.
     /// </summary>
-    private static readonly bool CapLength = typeof(TContext) == typeof(ValidateAuthorizationRequestContext);
+    private static readonly bool CapLength = typeof(TContext) == typeof(ValidateAuthorizationRequestContext)
+        || typeof(TContext) == typeof(ValidatePushedAuthorizationRequestContext);
 
     /// <summary>RFC 8707 and RFC 8693 let these name several values.</summary>
     private static readonly string[] Repeatable = [Parameters.Resource, Parameters.Audience];

@@ -1,9 +1,12 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -41,8 +44,18 @@ internal static class TokenExchange
         var principal = await principals.CreateForExchangeAsync(user, scopes, authentication, [.. targets],
             impersonates ? null : request.ClientId, subject.GetClaim(TokenPrincipalFactory.ActorClaim), context.RequestAborted);
 
-        // Ending the person's session revokes what was exchanged from it, too.
+        // Ending the person's session revokes what was exchanged from it, too; and what was exchanged never outlives
+        // the token it came from, so a chain of exchanges cannot renew access without a refresh token.
         principal.SetAuthorizationId(subject.GetAuthorizationId());
+        if (subject.GetExpirationDate() is { } subjectExpires)
+        {
+            var usual = settings.TryGetValue(OpenIddictConstants.Settings.TokenLifetimes.AccessToken, out var own)
+                && TimeSpan.TryParse(own, CultureInfo.InvariantCulture, out var clientLifetime)
+                ? clientLifetime
+                : context.RequestServices.GetRequiredService<IOptions<OpenIddictServerOptions>>().Value.AccessTokenLifetime ?? TimeSpan.FromMinutes(15);
+            var left = subjectExpires - context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            principal.SetAccessTokenLifetime(left < usual ? left : usual);
+        }
         return TypedResults.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -102,7 +102,13 @@ internal sealed class TokenPrincipalFactory(IServiceProvider services, IMemoryCa
         ImmutableArray<string> audiences, string? actingClientId, string? previousActor, CancellationToken cancellationToken)
     {
         var principal = await CreateForUserAsync(user, scopes, authentication, sid: null, [], audiences, cancellationToken);
-        if (actingClientId is not null)
+        if (actingClientId is null && previousActor is not null && JsonNode.Parse(previousActor) is JsonObject earlier)
+        {
+            // An impersonating client adds no actor of its own, but does not erase the ones before it.
+            principal.AddClaim(ActorClaim, earlier);
+            principal.SetDestinations(claim => DestinationsOf(claim, scopes));
+        }
+        else if (actingClientId is not null)
         {
             var actor = new JsonObject { [Claims.Subject] = actingClientId };
             if (previousActor is not null && JsonNode.Parse(previousActor) is JsonObject previous)

@@ -70,11 +70,21 @@ internal static class RateLimitSetup
 
     /// <summary>A user code typed (GET, as verification_uri_complete sends it) or answered (POST) on the device page.</summary>
     private static bool IsUserCodeAttempt(HttpContext context) =>
-        context.Request.Path.Equals("/device", StringComparison.OrdinalIgnoreCase)
+        IsPath(context, "/device")
         && (context.Request.Query.ContainsKey("user_code") || HttpMethods.IsPost(context.Request.Method));
 
-    private static bool IsOneOf(HttpContext context, string[] paths) =>
-        paths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
+    private static bool IsOneOf(HttpContext context, string[] paths) => paths.Any(p => IsPath(context, p));
+
+    /// <summary>
+    /// The path as routing matches it: case-insensitive, and with or without one trailing slash (routing serves
+    /// <c>/device/</c> as <c>/device</c>; compared exactly, the slash walked around every limit).
+    /// </summary>
+    private static bool IsPath(HttpContext context, string path)
+    {
+        var value = context.Request.Path.Value ?? "";
+        return value.Equals(path, StringComparison.OrdinalIgnoreCase)
+            || (value.Length == path.Length + 1 && value.EndsWith('/') && value.StartsWith(path, StringComparison.OrdinalIgnoreCase));
+    }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

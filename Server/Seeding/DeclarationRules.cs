@@ -100,6 +100,11 @@ internal static class DeclarationRules
             Add(results, path, nameof(c.Resources), "a client using token_exchange must name the resources it may exchange tokens for.");
         }
 
+        if (exchanges && c.SubjectTokenAudiences.Intersect(c.Resources, StringComparer.Ordinal).FirstOrDefault() is { } loop)
+        {
+            Add(results, path, nameof(c.SubjectTokenAudiences), $"'{loop}' is also among the client's Resources: it could exchange the tokens it is given for new ones without end.");
+        }
+
         if (!exchanges && (c.SubjectTokenAudiences.Count > 0 || c.AllowImpersonation))
         {
             Add(results, path, c.AllowImpersonation ? nameof(c.AllowImpersonation) : nameof(c.SubjectTokenAudiences), "applies only to a client using the token_exchange grant.");
@@ -234,7 +239,18 @@ internal static class DeclarationRules
             return "must hold at least one key, each RSA or EC.";
         }
 
-        return set.Keys.Any(k => k.D is not null) ? "holds a private key: declare only the public keys (no \"d\")." : null;
+        if (set.Keys.Any(k => k.D is not null))
+        {
+            return "holds a private key: declare only the public keys (no \"d\").";
+        }
+
+        // RFC 7518 §3.3 asks for RSA keys of 2048 bits or more; EC keys on the curves JWS names.
+        if (set.Keys.Any(k => k.Kty == "RSA" && (k.N is null || Base64UrlEncoder.DecodeBytes(k.N).SkipWhile(b => b == 0).Count() * 8 < 2048)))
+        {
+            return "holds an RSA key shorter than 2048 bits.";
+        }
+
+        return set.Keys.Any(k => k.Kty == "EC" && k.Crv is not ("P-256" or "P-384" or "P-521")) ? "holds an EC key on a curve other than P-256, P-384 or P-521." : null;
     }
 
     private static void CheckUser(DeclaredUser u, string path, HashSet<string> names, List<ValidationResult> results)

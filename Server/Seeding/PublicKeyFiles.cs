@@ -71,7 +71,10 @@ internal static class PublicKeyFiles
         {
             using var ec = ECDsa.Create();
             ec.ImportSubjectPublicKeyInfo(der, out _);
-            return Describe(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec)));
+            var key = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec));
+            return key.Crv is "P-256" or "P-384" or "P-521"
+                ? Describe(key)
+                : throw new FormatException("it holds an EC key on a curve other than P-256, P-384 or P-521.");
         }
     }
 
@@ -87,7 +90,9 @@ internal static class PublicKeyFiles
             rsa.ImportSubjectPublicKeyInfo(der, out _);
         }
 
-        return Describe(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
+        return rsa.KeySize < 2048
+            ? throw new FormatException($"it holds an RSA key of {rsa.KeySize} bits; at least 2048 are needed (RFC 7518 §3.3).")
+            : Describe(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
     }
 
     private static JsonObject Describe(JsonWebKey key)
