@@ -26,7 +26,6 @@ internal sealed class FuzzServer : ServerFactory
         this.OverrideClient(OAuth.Spa, "Resources:0", Resource);
         var exchanger = this.DeclareClient(new TestClient(Exchanger) { Type = "confidential", Secret = ExchangerSecret, GrantTypes = ["token_exchange"], Scopes = ["openid", "api"] });
         Settings[exchanger + ":SubjectTokenAudiences:0"] = OAuth.Api;
-        Settings[exchanger + ":SubjectTokenAudiences:1"] = Resource;
         Settings[exchanger + ":Resources:0"] = Resource;
 
         var unlimited = 1_000_000_000.ToString(CultureInfo.InvariantCulture);
