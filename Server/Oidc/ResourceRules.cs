@@ -1,3 +1,4 @@
+using IdentityServer.Seeding;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -54,7 +55,7 @@ internal sealed class ResourceRules<TContext> : IOpenIddictServerHandler<TContex
 
         if (!permissions)
         {
-            if (resources.FirstOrDefault(r => !Uri.TryCreate(r, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || r.Contains('#', StringComparison.Ordinal)) is { } malformed)
+            if (resources.FirstOrDefault(r => !ResourceUris.IsValid(r)) is { } malformed)
             {
                 context.Reject(Errors.InvalidTarget, $"The resource '{malformed}' is not an absolute URI without a fragment (RFC 8707 §2).");
             }

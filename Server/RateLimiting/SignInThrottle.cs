@@ -78,7 +78,8 @@ internal sealed class SignInThrottle
         accounts?.Fail(accountKey);
     }
 
-    private static ContentResult TooManyAttempts(HttpContext context, TimeSpan wait)
+    /// <summary>429 with Retry-After, never cached: the answer of every failure budget a page keeps.</summary>
+    internal static ContentResult TooManyAttempts(HttpContext context, TimeSpan wait)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.RetryAfter = seconds;

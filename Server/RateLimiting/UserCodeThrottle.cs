@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -36,15 +35,7 @@ internal sealed class UserCodeThrottle
             return true;
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.RetryAfter = seconds;
-        context.Response.Headers.CacheControl = "no-store";
-        refusal = new ContentResult
-        {
-            StatusCode = StatusCodes.Status429TooManyRequests,
-            ContentType = "text/plain; charset=utf-8",
-            Content = $"Too many wrong codes were typed here recently. Please wait {seconds} seconds and try again.",
-        };
+        refusal = SignInThrottle.TooManyAttempts(context, wait);
         return false;
     }
 

@@ -62,9 +62,7 @@ internal static class DeclarationRules
 
     private static void CheckResource(DeclaredResource resource, string path, HashSet<string> uris, List<ValidationResult> results)
     {
-        // RFC 8707 §2: an absolute URI without a fragment; it is compared as written, so it is kept as written.
-        if (!Uri.TryCreate(resource.Uri, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || resource.Uri.Contains('#', StringComparison.Ordinal)
-            || resource.Uri.Any(c => c <= ' '))
+        if (!ResourceUris.IsValid(resource.Uri))
         {
             Add(results, path, nameof(resource.Uri), $"'{resource.Uri}' must be an absolute URI without a fragment or spaces (e.g. https://api.example.com/).");
         }
@@ -222,7 +220,7 @@ internal static class DeclarationRules
     }
 
     /// <summary>Why a declared key set cannot serve: not a JWKS, empty, or holding a private key (which never belongs in configuration).</summary>
-    private static string? KeySetProblem(string json)
+    internal static string? KeySetProblem(string json)
     {
         JsonWebKeySet set;
         try

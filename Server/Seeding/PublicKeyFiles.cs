@@ -7,7 +7,8 @@ namespace IdentityServer.Seeding;
 /// <summary>
 /// A client's public keys may come from a PEM file (<c>PublicKeyFile</c>) instead of an inline JSON Web Key Set: the
 /// form <c>openssl</c> and most key tools write. Each <c>PUBLIC KEY</c> (RSA or EC) or <c>RSA PUBLIC KEY</c> block
-/// becomes one key of the client's set, named by its RFC 7638 thumbprint; a private key in the file stops start-up.
+/// becomes one key of the client's set, named by its RFC 7638 thumbprint; a private key in the file stops start-up,
+/// and the set then meets the same rules as an inline one (key sizes and curves).
 /// Paths are relative to the content root, like the server's own key files.
 /// </summary>
 internal static class PublicKeyFiles
@@ -27,7 +28,13 @@ internal static class PublicKeyFiles
             var path = Path.GetFullPath(client.PublicKeyFile, contentRoot);
             try
             {
-                client.LoadedJwks = KeySet(File.ReadAllText(path));
+                var keys = KeySet(File.ReadAllText(path));
+                if (DeclarationRules.KeySetProblem(keys) is { } problem)
+                {
+                    throw new FormatException("it " + problem);
+                }
+
+                client.LoadedJwks = keys;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or FormatException)
             {
@@ -71,10 +78,7 @@ internal static class PublicKeyFiles
         {
             using var ec = ECDsa.Create();
             ec.ImportSubjectPublicKeyInfo(der, out _);
-            var key = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec));
-            return key.Crv is "P-256" or "P-384" or "P-521"
-                ? Describe(key)
-                : throw new FormatException("it holds an EC key on a curve other than P-256, P-384 or P-521.");
+            return Describe(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec)));
         }
     }
 
@@ -90,9 +94,7 @@ internal static class PublicKeyFiles
             rsa.ImportSubjectPublicKeyInfo(der, out _);
         }
 
-        return rsa.KeySize < 2048
-            ? throw new FormatException($"it holds an RSA key of {rsa.KeySize} bits; at least 2048 are needed (RFC 7518 §3.3).")
-            : Describe(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
+        return Describe(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
     }
 
     private static JsonObject Describe(JsonWebKey key)

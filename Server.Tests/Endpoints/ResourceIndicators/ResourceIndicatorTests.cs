@@ -179,15 +179,20 @@ public sealed class ResourceServer : ServerFactory
 
     public ResourceServer()
     {
-        string[] resources = [Orders, Billing, Reports, Payroll];
-        for (var i = 0; i < resources.Length; i++)
-        {
-            Settings[$"IdentityServer:Resources:{i}:Uri"] = resources[i];
-        }
-
+        DeclareResources(this);
         this.OverrideClient(OAuth.Spa, "Resources:0", Orders);
         this.OverrideClient(OAuth.Spa, "Resources:1", Billing);
         this.OverrideClient(OAuth.Spa, "Resources:2", Reports);
         this.OverrideClient(OAuth.Machine, "Resources:0", Orders);
+    }
+
+    /// <summary>Declares the four APIs under IdentityServer:Resources.</summary>
+    public static void DeclareResources(ServerFactory server)
+    {
+        string[] resources = [Orders, Billing, Reports, Payroll];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            server.Settings[$"IdentityServer:Resources:{i}:Uri"] = resources[i];
+        }
     }
 }

@@ -220,11 +220,7 @@ public sealed class ExchangeServer : ServerFactory
 
     public ExchangeServer()
     {
-        string[] resources = [ResourceServer.Orders, ResourceServer.Billing, ResourceServer.Reports, ResourceServer.Payroll];
-        for (var i = 0; i < resources.Length; i++)
-        {
-            Settings[$"IdentityServer:Resources:{i}:Uri"] = resources[i];
-        }
+        ResourceServer.DeclareResources(this);
 
         this.OverrideClient(OAuth.Spa, "Resources:0", ResourceServer.Orders);
         Declare(OrdersApi, accepts: ResourceServer.Orders, targets: [ResourceServer.Billing, ResourceServer.Reports]);
