@@ -26,8 +26,12 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The URL of the fuzz server's client metadata document: a client_id this server fetches.</summary>
+    public string DocumentClientId => server.DocumentClientId;
+
     public async Task SetUpAsync()
     {
+        await server.StartDocumentsAsync();
         using (var scope = server.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.BackchannelLogout;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -38,7 +39,8 @@ internal static class ConfigurationSetup
             sections.Add(ExternalOptions.Section, new ExternalOptionsValidator()),
             sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
             sections.Add(SeedOptions.Section, new SeedOptionsValidator()),
-            sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()));
+            sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()),
+            sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));

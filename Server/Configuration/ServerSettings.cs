@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.BackchannelLogout;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -32,4 +33,5 @@ internal sealed record ServerSettings(
     ExternalOptions External,
     ProxyOptions Proxies,
     SeedOptions Declared,
-    BackchannelLogoutOptions BackchannelLogout);
+    BackchannelLogoutOptions BackchannelLogout,
+    ClientMetadataOptions ClientMetadata);
