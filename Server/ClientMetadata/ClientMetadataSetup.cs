@@ -13,6 +13,7 @@ internal static class ClientMetadataSetup
         services.AddSingleton<HostResolver>();
         services.AddSingleton<DocumentFetcher>();
         services.AddScoped<MetadataDocumentClients>();
+        services.AddSingleton<MetadataDocumentHandler.RequireDocumentClientId>();
         services.AddOpenIddict().AddServer(server => server
             .AddEventHandler(MetadataDocumentHandler.Descriptor)
             .AddEventHandler(DiscoveryMetadataHandler.Descriptor));

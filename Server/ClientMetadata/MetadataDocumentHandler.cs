@@ -13,6 +13,7 @@ internal sealed class MetadataDocumentHandler(MetadataDocumentClients clients) :
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
+            .AddFilter<RequireDocumentClientId>()
             .UseScopedHandler<MetadataDocumentHandler>()
             .SetOrder(OpenIddictServerHandlers.ValidateAuthenticationDemand.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom)
@@ -20,15 +21,20 @@ internal sealed class MetadataDocumentHandler(MetadataDocumentClients clients) :
 
     public async ValueTask HandleAsync(ProcessAuthenticationContext context)
     {
-        if (context.EndpointType is not (OpenIddictServerEndpointType.Authorization or OpenIddictServerEndpointType.PushedAuthorization)
-            || context.Request?.ClientId is not { } clientId || !MetadataDocumentClients.LooksLikeDocumentUrl(clientId))
-        {
-            return;
-        }
-
-        if (await clients.EnsureAsync(clientId, context.CancellationToken) is { } refusal)
+        if (await clients.EnsureAsync(context.Request!.ClientId!, context.CancellationToken) is { } refusal)
         {
             context.Reject(refusal.Error, refusal.Description);
         }
+    }
+
+    /// <summary>
+    /// Decides before the handler (and its scoped services) is created: every token request passes through this
+    /// event, and must pay no more than this check.
+    /// </summary>
+    internal sealed class RequireDocumentClientId : IOpenIddictServerHandlerFilter<ProcessAuthenticationContext>
+    {
+        public ValueTask<bool> IsActiveAsync(ProcessAuthenticationContext context) => ValueTask.FromResult(
+            context.EndpointType is OpenIddictServerEndpointType.Authorization or OpenIddictServerEndpointType.PushedAuthorization
+            && context.Request?.ClientId is { } clientId && MetadataDocumentClients.LooksLikeDocumentUrl(clientId));
     }
 }
