@@ -55,7 +55,10 @@ internal static class AddressPolicy
         if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.Equals(IPAddress.IPv6Any)
             || (bytes[0] & 0xfe) == 0xfc                                  // unique local fc00::/7 (fd00:ec2::254 is a metadata address)
             || InPrefix(bytes, [0x20, 0x01, 0x0d, 0xb8], 32)               // documentation
-            || InPrefix(bytes, [0x01, 0x00, 0, 0, 0, 0, 0, 0], 64))        // discard-only
+            || InPrefix(bytes, [0x01, 0x00, 0, 0, 0, 0, 0, 0], 64)         // discard-only
+            || InPrefix(bytes, [0, 0x64, 0xff, 0x9b, 0, 0x01], 48)         // local-use NAT64 (RFC 8215): a translator inside the network
+            || InPrefix(bytes, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0], 96) // IPv4-translated (SIIT)
+            || InPrefix(bytes, [0x20, 0x01, 0x00, 0x00], 23))              // IETF protocol assignments, Teredo (2001::/32) among them
         {
             return false;
         }

@@ -84,9 +84,9 @@ internal sealed record ClientDocument(
         }
 
         var name = String(root, "client_name");
-        if (name is { Length: > MaxNameLength } || name?.Any(char.IsControl) == true)
+        if (name is { Length: > MaxNameLength } || name?.Any(IsUnfitForAName) == true)
         {
-            return (null, $"client_name must be at most {MaxNameLength} characters, none of them control characters");
+            return (null, $"client_name must be at most {MaxNameLength} characters, none of them control, line-break or text-direction characters");
         }
 
         var keys = KeysOf(root, method);
@@ -117,6 +117,14 @@ internal sealed record ClientDocument(
         var text = jwks.GetRawText();
         return DeclarationRules.KeySetProblem(text) is { } problem ? (null, null, "jwks " + problem) : (text, null, null);
     }
+
+    /// <summary>
+    /// Control characters, line and paragraph separators, and the marks, embeddings, overrides and isolates that
+    /// change the direction of text: in a name shown inside this server's own sentences, one of them would turn
+    /// the rest of the sentence around (the consent page's "… to access your account?" read backwards).
+    /// </summary>
+    private static bool IsUnfitForAName(char c) =>
+        char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -115,6 +115,11 @@ internal sealed class DocumentFetcher : IDisposable
         {
             return FetchResult.Failed($"it could not be fetched ({e.HttpRequestError})");
         }
+        catch (IOException e)
+        {
+            // The body broke off or was malformed (a premature end, a bad chunk): read after the headers, it is not an HttpRequestException.
+            return FetchResult.Failed($"it could not be fetched ({(e is HttpIOException io ? io.HttpRequestError : HttpRequestError.Unknown)})");
+        }
         finally
         {
             slots.Release();

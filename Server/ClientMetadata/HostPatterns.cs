@@ -11,10 +11,13 @@ internal static class HostPatterns
         return host.Length > 0 && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6 && !host.Contains('*', StringComparison.Ordinal);
     }
 
-    public static bool Matches(string host, string pattern) =>
+    /// <summary>A host written with the root's trailing dot (<c>example.com.</c>) is the same host, and matches as one.</summary>
+    public static bool Matches(string host, string pattern) => MatchesAbsolute(host.TrimEnd('.'), pattern.TrimEnd('.'));
+
+    public static bool AnyMatches(string host, IEnumerable<string> patterns) => patterns.Any(p => Matches(host, p));
+
+    private static bool MatchesAbsolute(string host, string pattern) =>
         pattern.StartsWith("*.", StringComparison.Ordinal)
             ? host.EndsWith(pattern[1..], true, CultureInfo.InvariantCulture) && host.Length > pattern.Length - 1
             : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase);
-
-    public static bool AnyMatches(string host, IEnumerable<string> patterns) => patterns.Any(p => Matches(host, p));
 }

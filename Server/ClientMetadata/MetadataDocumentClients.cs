@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using IdentityServer.Data;
 using IdentityServer.Oidc;
 using IdentityServer.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.ClientMetadata;
@@ -18,6 +20,8 @@ namespace IdentityServer.ClientMetadata;
 /// </summary>
 internal sealed partial class MetadataDocumentClients(
     IOpenIddictApplicationManager applications,
+    ApplicationDbContext db,
+    IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     DocumentFetcher fetcher,
     IOptionsMonitor<SeedOptions> declared,
     TimeProvider time,
@@ -27,9 +31,17 @@ internal sealed partial class MetadataDocumentClients(
     public static bool LooksLikeDocumentUrl(string clientId) =>
         clientId.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || clientId.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The longest client_id OpenIddict's ClientId column holds (100 characters).</summary>
+    public const int MaxUrlLength = 100;
+
     /// <summary>Null when the client is ready to use; otherwise what is wrong, for the error page.</summary>
     public async Task<Refusal?> EnsureAsync(string clientId, CancellationToken cancellationToken)
     {
+        if (clientId.Length > MaxUrlLength)
+        {
+            return Refuse(clientId[..MaxUrlLength] + "…", $"a client_id URL must be at most {MaxUrlLength} characters", busy: false);
+        }
+
         if (!Uri.TryCreate(clientId, UriKind.Absolute, out var url) || url.AbsoluteUri != clientId || url.UserInfo.Length > 0 || url.Fragment.Length > 0 || url.AbsolutePath == "/")
         {
             return Refuse(clientId, "a client_id URL must be written in canonical form, with a path and without credentials or a fragment", busy: false);
@@ -94,13 +106,25 @@ internal sealed partial class MetadataDocumentClients(
                 await applications.UpdateAsync(existing, descriptor, cancellationToken);
             }
         }
-        catch (Exception e) when (e is OpenIddictExceptions.ConcurrencyException or DbUpdateException)
+        catch (Exception e) when (e is OpenIddictExceptions.ConcurrencyException or DbUpdateException || (existing is null && e is OpenIddictExceptions.ValidationException))
         {
             // Another request (or instance) wrote the same document's row meanwhile: its copy serves as well as ours.
-            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is null)
+            // (OpenIddict itself refuses to create a second row with the same client_id, before the database would.)
+            // The row that failed to save stays out of the request's context, or its next save would try it again.
+            foreach (var entry in db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreApplication>().Where(x => x.State is EntityState.Added or EntityState.Modified).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            // Read past OpenIddict's entity cache, which remembers this request's first lookup (none, or the stale
+            // row), and put the row there: OpenIddict's own client checks later in this request look it up again.
+            var written = await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken);
+            if (written is null)
             {
                 throw;
             }
+
+            await cache.AddAsync(written, cancellationToken);
         }
 
         return null;

@@ -247,12 +247,30 @@ internal static class DeclarationRules
         }
 
         // RFC 7518 §3.3 asks for RSA keys of 2048 bits or more; EC keys on the curves JWS names.
-        if (set.Keys.Any(k => k.Kty == "RSA" && (k.N is null || Base64UrlEncoder.DecodeBytes(k.N).SkipWhile(b => b == 0).Count() * 8 < 2048)))
+        if (set.Keys.Any(k => k.Kty == "RSA" && ModulusBits(k.N) is null))
+        {
+            return "holds an RSA key whose modulus is not base64url.";
+        }
+
+        if (set.Keys.Any(k => k.Kty == "RSA" && ModulusBits(k.N) < 2048))
         {
             return "holds an RSA key shorter than 2048 bits.";
         }
 
         return set.Keys.Any(k => k.Kty == "EC" && k.Crv is not ("P-256" or "P-384" or "P-521")) ? "holds an EC key on a curve other than P-256, P-384 or P-521." : null;
+    }
+
+    /// <summary>An RSA modulus's length in bits, 0 when there is none, null when it is not base64url (a hostile document's key set).</summary>
+    private static int? ModulusBits(string? n)
+    {
+        try
+        {
+            return n is null ? 0 : Base64UrlEncoder.DecodeBytes(n).SkipWhile(b => b == 0).Count() * 8;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static void CheckUser(DeclaredUser u, string path, HashSet<string> names, List<ValidationResult> results)
