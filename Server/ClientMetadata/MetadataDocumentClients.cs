@@ -34,8 +34,11 @@ internal sealed partial class MetadataDocumentClients(
     /// <summary>The longest client_id OpenIddict's ClientId column holds (100 characters).</summary>
     public const int MaxUrlLength = 100;
 
-    /// <summary>Null when the client is ready to use; otherwise what is wrong, for the error page.</summary>
-    public async Task<Refusal?> EnsureAsync(string clientId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the client is ready to use (or, with <paramref name="createIfMissing"/> false, when there is no
+    /// such client for OpenIddict to refuse); otherwise what is wrong, for the error page.
+    /// </summary>
+    public async Task<Refusal?> EnsureAsync(string clientId, bool createIfMissing, CancellationToken cancellationToken)
     {
         if (clientId.Length > MaxUrlLength)
         {
@@ -48,6 +51,11 @@ internal sealed partial class MetadataDocumentClients(
         }
 
         var existing = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (existing is null && !createIfMissing)
+        {
+            return null;
+        }
+
         if (existing is not null)
         {
             var settings = await applications.GetSettingsAsync(existing, cancellationToken);

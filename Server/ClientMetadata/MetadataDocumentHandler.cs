@@ -7,7 +7,9 @@ namespace IdentityServer.ClientMetadata;
 /// Before OpenIddict looks the client up (and, for a pushed request, checks its assertion against its keys), an
 /// authorization or pushed request whose client_id is a URL has its metadata document turned into a client row;
 /// when the document cannot be used the request ends here with the reason, on this server's error page — never
-/// a redirect to a URI nobody vouched for.
+/// a redirect to a URI nobody vouched for. The token endpoint creates no client, but a client whose document has
+/// expired is fetched again there too: a document taken down (or its keys rotated) stops its refresh tokens and
+/// assertions within the document's cache lifetime.
 /// </summary>
 internal sealed class MetadataDocumentHandler(MetadataDocumentClients clients) : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
@@ -21,7 +23,8 @@ internal sealed class MetadataDocumentHandler(MetadataDocumentClients clients) :
 
     public async ValueTask HandleAsync(ProcessAuthenticationContext context)
     {
-        if (await clients.EnsureAsync(context.Request!.ClientId!, context.CancellationToken) is { } refusal)
+        var create = context.EndpointType != OpenIddictServerEndpointType.Token;
+        if (await clients.EnsureAsync(context.Request!.ClientId!, create, context.CancellationToken) is { } refusal)
         {
             context.Reject(refusal.Error, refusal.Description);
         }
@@ -34,7 +37,7 @@ internal sealed class MetadataDocumentHandler(MetadataDocumentClients clients) :
     internal sealed class RequireDocumentClientId : IOpenIddictServerHandlerFilter<ProcessAuthenticationContext>
     {
         public ValueTask<bool> IsActiveAsync(ProcessAuthenticationContext context) => ValueTask.FromResult(
-            context.EndpointType is OpenIddictServerEndpointType.Authorization or OpenIddictServerEndpointType.PushedAuthorization
+            context.EndpointType is OpenIddictServerEndpointType.Authorization or OpenIddictServerEndpointType.PushedAuthorization or OpenIddictServerEndpointType.Token
             && context.Request?.ClientId is { } clientId && MetadataDocumentClients.LooksLikeDocumentUrl(clientId));
     }
 }
