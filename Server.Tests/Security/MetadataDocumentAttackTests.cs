@@ -247,6 +247,17 @@ public sealed class MetadataDocumentAttackTests(MetadataDocumentServer server) :
         Assert.Equal(0, documents.Hits("/configured.json"));
     }
 
+    [Theory]
+    [InlineData("https://éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé.example/c")]
+    [InlineData("https://xn--.example/c.json")]
+    [InlineData("https://\u00ad.example/c.json")]
+    public async Task AClientIdWhoseHostHasNoAsciiFormIsRefusedNotA500(string clientId)
+    {
+        using var browser = server.CreateBrowser();
+        var response = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(clientId, ClientDocuments.Callback, OAuth.Pkce().Challenge, "openid")));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task ARefreshTokenStopsWorkingOnceItsClientsDocumentIsGoneAndExpired()
     {

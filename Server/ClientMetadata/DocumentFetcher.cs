@@ -51,9 +51,14 @@ internal sealed class DocumentFetcher : IDisposable
             return "it is not an https URL";
         }
 
-        if (HostPatterns.AnyMatches(url.IdnHost, options.DeniedHosts) || (options.AllowedHosts.Count > 0 && !HostPatterns.AnyMatches(url.IdnHost, options.AllowedHosts)))
+        if (HostPatterns.AsciiHost(url) is not { } host)
         {
-            return $"documents on {url.IdnHost} are not accepted by this server";
+            return "its host name is not valid";
+        }
+
+        if (HostPatterns.AnyMatches(host, options.DeniedHosts) || (options.AllowedHosts.Count > 0 && !HostPatterns.AnyMatches(host, options.AllowedHosts)))
+        {
+            return $"documents on {host} are not accepted by this server";
         }
 
         return null;

@@ -14,6 +14,19 @@ internal static class HostPatterns
     /// <summary>A host written with the root's trailing dot (<c>example.com.</c>) is the same host, and matches as one.</summary>
     public static bool Matches(string host, string pattern) => MatchesAbsolute(host.TrimEnd('.'), pattern.TrimEnd('.'));
 
+    /// <summary>The host in its ASCII (punycode) form, or null when it has none (bytes no IDN mapping accepts; found by the fuzz test).</summary>
+    public static string? AsciiHost(Uri url)
+    {
+        try
+        {
+            return url.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
+
     public static bool AnyMatches(string host, IEnumerable<string> patterns) => patterns.Any(p => Matches(host, p));
 
     private static bool MatchesAbsolute(string host, string pattern) =>

@@ -45,7 +45,7 @@ internal sealed partial class MetadataDocumentClients(
             return Refuse(clientId[..MaxUrlLength] + "…", $"a client_id URL must be at most {MaxUrlLength} characters", busy: false);
         }
 
-        if (!Uri.TryCreate(clientId, UriKind.Absolute, out var url) || url.AbsoluteUri != clientId || url.UserInfo.Length > 0 || url.Fragment.Length > 0 || url.AbsolutePath == "/")
+        if (!Uri.TryCreate(clientId, UriKind.Absolute, out var url) || url.AbsoluteUri != clientId || HostPatterns.AsciiHost(url) is null || url.UserInfo.Length > 0 || url.Fragment.Length > 0 || url.AbsolutePath == "/")
         {
             return Refuse(clientId, "a client_id URL must be written in canonical form, with a path and without credentials or a fragment", busy: false);
         }

@@ -94,7 +94,7 @@ public sealed class MetadataDocumentTests(MetadataDocumentServer server) : IClas
         using var http = server.CreateClient();
         var metadata = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration")).RootElement;
         Assert.True(metadata.GetProperty("client_id_metadata_document_supported").GetBoolean());
-        Assert.Contains("none", metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("none", metadata.GetProperty("token_endpoint_auth_methods_supported")[0].GetString());
         Assert.Equal(["S256"], metadata.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
     }
