@@ -22,7 +22,8 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
     {
         using var cancel = new CancellationTokenSource(McpSdkClient.Patience);
         using var person = new BrowserStandIn(hosts.Identity);
-        var sub = await McpSdkClient.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
+        using var sdk = new McpSdkClient();
+        var sub = await sdk.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
         {
             ClientId = McpHosts.RegisteredClient,
             RedirectUri = new Uri(McpHosts.RegisteredRedirect),
@@ -35,6 +36,9 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         Assert.Equal(hosts.Mcp.Url, parameters["resource"]);
         Assert.Equal("S256", parameters["code_challenge_method"]);
         Assert.Equal(hosts.Issuer, OAuth.Query(person.Redirect!)["iss"]);
+        var tokenRequest = sdk.FormSentTo(hosts.Issuer + "connect/token");
+        Assert.Equal(hosts.Mcp.Url, tokenRequest["resource"]);
+        Assert.Equal(McpHosts.RegisteredRedirect, tokenRequest["redirect_uri"]);
         Assert.Equal(await AliceSubAsync(), sub);
     }
 
