@@ -35,6 +35,11 @@ public sealed class BrowserStandIn(ServerFactory identity) : IDisposable
         }
 
         var query = OAuth.Query(Redirect);
+        if (query.TryGetValue("error", out var error))
+        {
+            throw new InvalidOperationException($"The server sent the browser back with {error}: {query.GetValueOrDefault("error_description")}");
+        }
+
         return new AuthorizationResult { Code = query.GetValueOrDefault("code"), State = query.GetValueOrDefault("state"), Iss = query.GetValueOrDefault("iss") };
     }
 
