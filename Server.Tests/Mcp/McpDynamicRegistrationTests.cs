@@ -11,7 +11,7 @@ public sealed class McpDynamicRegistrationTests(McpDynamicRegistrationTests.Host
 {
     private const string SdkRedirect = "http://127.0.0.1:33420/callback";
 
-    [Fact]
+    [Fact(Skip = "Waits for dynamic registration on main (IdentityServer:Registration), which must accept the SDK's token_endpoint_auth_method client_secret_post by registering a public client and answering \"none\", and must let registered clients ask for resources open to self-described clients.")]
     public async Task AClientWithNoIdRegistersItselfSignsInAndItsToolSeesAlice()
     {
         using var cancel = new CancellationTokenSource(McpSdkClient.Patience);
@@ -39,7 +39,7 @@ public sealed class McpDynamicRegistrationTests(McpDynamicRegistrationTests.Host
         var authorization = OAuth.Query(Assert.Single(person.AuthorizationRequests));
         Assert.Equal(registeredId, authorization["client_id"]);
         Assert.Equal(hosts.Mcp.Url, authorization["resource"]);
-        Assert.False(string.IsNullOrEmpty(sub));
+        Assert.Equal(await hosts.AliceIdAsync(), sub);
     }
 
     /// <summary>The hosts, with open registration on and registered clients allowed to ask for the MCP server.</summary>
@@ -49,7 +49,7 @@ public sealed class McpDynamicRegistrationTests(McpDynamicRegistrationTests.Host
         {
             server.Settings["IdentityServer:Registration:Enabled"] = "true";
             server.Settings["IdentityServer:Registration:Policy"] = "Open";
-            server.Settings["IdentityServer:Resources:0:AllowMetadataDocumentClients"] = "true";
+            server.Settings["IdentityServer:Resources:0:AllowSelfDescribedClients"] = "true";
         }
     }
 }

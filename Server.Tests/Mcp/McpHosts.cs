@@ -1,5 +1,8 @@
 using System.Text.Json;
+using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Mcp;
 
@@ -24,7 +27,7 @@ public class McpHosts : IAsyncLifetime
 
     public ProtectedMcpServer Mcp { get; private set; } = null!;
 
-    public ClientDocumentHost Documents { get; private set; } = null!;
+    public DocumentHost Documents { get; private set; } = null!;
 
     /// <summary>The identity server's issuer as discovery writes it, e.g. <c>http://127.0.0.1:40111/</c>.</summary>
     public string Issuer { get; private set; } = "";
@@ -32,7 +35,7 @@ public class McpHosts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Mcp = await ProtectedMcpServer.StartAsync();
-        Documents = await ClientDocumentHost.StartAsync();
+        Documents = await DocumentHost.StartAsync();
         identity = new ServerFactory();
         Identity.Settings["IdentityServer:Resources:0:Uri"] = Mcp.Url;
         Identity.Settings["IdentityServer:Resources:0:DisplayName"] = "Test MCP server";
@@ -53,6 +56,14 @@ public class McpHosts : IAsyncLifetime
         using var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration"));
         Issuer = discovery.RootElement.GetProperty("issuer").GetString()!;
         Mcp.Issuer = Issuer;
+    }
+
+    /// <summary>alice's user id: the <c>sub</c> of her tokens.</summary>
+    public async Task<string> AliceIdAsync()
+    {
+        await using var scope = Identity.Services.CreateAsyncScope();
+        var alice = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByNameAsync("alice");
+        return alice!.Id;
     }
 
     /// <summary>More configuration for the identity server before it starts.</summary>

@@ -2,10 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
-using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Authentication;
 
 namespace IdentityServer.Tests.Mcp;
@@ -39,7 +36,7 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         var tokenRequest = sdk.FormSentTo(hosts.Issuer + "connect/token");
         Assert.Equal(hosts.Mcp.Url, tokenRequest["resource"]);
         Assert.Equal(McpHosts.RegisteredRedirect, tokenRequest["redirect_uri"]);
-        Assert.Equal(await AliceSubAsync(), sub);
+        Assert.Equal(await hosts.AliceIdAsync(), sub);
     }
 
     [Fact]
@@ -80,13 +77,6 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         Assert.Equal(hosts.Issuer, discovery.RootElement.GetProperty("issuer").GetString());
         Assert.Contains("S256", discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(m => m.GetString()));
         Assert.True(discovery.RootElement.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
-    }
-
-    private async Task<string> AliceSubAsync()
-    {
-        await using var scope = hosts.Identity.Services.CreateAsyncScope();
-        var alice = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByNameAsync("alice");
-        return alice!.Id;
     }
 
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");
