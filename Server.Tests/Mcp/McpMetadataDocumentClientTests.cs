@@ -37,6 +37,31 @@ public sealed class McpMetadataDocumentClientTests(McpMetadataDocumentClientTest
         Assert.Equal(1, hosts.Documents.Hits(new Uri(document).AbsolutePath));
     }
 
+    /// <summary>
+    /// The SDK takes a document only over https, and this server trusts no test certificate, so the fetch fails here
+    /// (the document host speaks plain http): what this shows is the SDK reading discovery and choosing the document.
+    /// </summary>
+    [Fact]
+    public async Task GivenAnHttpsDocumentTheSdkUsesItAsItsClientIdBecauseDiscoveryAdvertisesDocuments()
+    {
+        var document = new UriBuilder(Publish(url => ClientDocuments.Json(url, [ClientDocuments.Callback]))) { Scheme = Uri.UriSchemeHttps }.Uri;
+        using var cancel = new CancellationTokenSource(McpSdkClient.Patience);
+        using var person = new BrowserStandIn(hosts.Identity);
+        using var sdk = new McpSdkClient();
+
+        await Assert.ThrowsAsync<McpException>(() => sdk.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
+        {
+            ClientMetadataDocumentUri = document,
+            RedirectUri = new Uri(SdkRedirect),
+            AuthorizationCallbackHandler = person.HandleAsync,
+        }, cancel.Token));
+
+        Assert.Equal(document.AbsoluteUri, OAuth.Query(Assert.Single(person.AuthorizationRequests))["client_id"]);
+        Assert.DoesNotContain(sdk.Sent, s => s.Request.RequestUri!.AbsolutePath == "/connect/register");
+        Assert.Equal(HttpStatusCode.BadRequest, person.Page!.StatusCode);
+        Assert.Contains("could not be fetched", person.PageText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DiscoveryTellsAnMcpClientThatDocumentsAndPublicClientsAreWelcome()
     {
