@@ -15,8 +15,11 @@ public class McpHosts : IAsyncLifetime
     /// <summary>A pre-registered MCP client, as a person would declare Claude Code or VS Code by hand.</summary>
     public const string RegisteredClient = "mcp-desktop";
 
-    /// <summary>Its redirect: the loopback listener an MCP client opens (nothing listens there; the test reads the redirect).</summary>
-    public const string RegisteredRedirect = "http://127.0.0.1:33418/callback";
+    /// <summary>Its redirect as declared: port-less, as RFC 8252 §7.3 allows for a loopback listener on any port.</summary>
+    public const string DeclaredRedirect = "http://127.0.0.1/callback";
+
+    /// <summary>The loopback listener the MCP client opens (nothing listens there; the test reads the redirect).</summary>
+    public const string ClientRedirect = "http://127.0.0.1:33418/callback";
 
     /// <summary>Another declared API: tokens for it must not open the MCP server.</summary>
     public const string OtherResource = "https://other-api.example/";
@@ -42,7 +45,7 @@ public class McpHosts : IAsyncLifetime
         Identity.Settings["IdentityServer:Resources:1:Uri"] = OtherResource;
         var client = Identity.DeclareClient(new TestClient(RegisteredClient)
         {
-            Type = "public", DisplayName = "MCP desktop app", RedirectUris = [RegisteredRedirect],
+            Type = "public", DisplayName = "MCP desktop app", RedirectUris = [DeclaredRedirect],
             GrantTypes = ["authorization_code", "refresh_token"], Scopes = ["openid", "profile", "offline_access"],
         });
         Identity.Settings[client + ":Resources:0"] = Mcp.Url;

@@ -15,7 +15,7 @@ namespace IdentityServer.Tests.Mcp;
 public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<McpHosts>
 {
     [Fact]
-    public async Task ADeclaredClientSignsInThroughTheMcpServersChallengeAndItsToolSeesAlice()
+    public async Task ADeclaredClientSignsInThroughTheMcpServersChallengeOnAnyLoopbackPortAndItsToolSeesAlice()
     {
         using var cancel = new CancellationTokenSource(McpSdkClient.Patience);
         using var person = new BrowserStandIn(hosts.Identity);
@@ -23,7 +23,7 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         var sub = await sdk.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
         {
             ClientId = McpHosts.RegisteredClient,
-            RedirectUri = new Uri(McpHosts.RegisteredRedirect),
+            RedirectUri = new Uri(McpHosts.ClientRedirect),
             AuthorizationCallbackHandler = person.HandleAsync,
         }, cancel.Token);
 
@@ -35,8 +35,13 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         Assert.Equal(hosts.Issuer, OAuth.Query(person.Redirect!)["iss"]);
         var tokenRequest = sdk.FormSentTo(hosts.Issuer + "connect/token");
         Assert.Equal(hosts.Mcp.Url, tokenRequest["resource"]);
-        Assert.Equal(McpHosts.RegisteredRedirect, tokenRequest["redirect_uri"]);
+        Assert.Equal(McpHosts.ClientRedirect, tokenRequest["redirect_uri"]);
         Assert.Equal(await hosts.AliceIdAsync(), sub);
+
+        // The token the MCP server accepted is for that MCP server alone.
+        var bearer = sdk.Sent.Last(s => s.Request.RequestUri!.AbsoluteUri == hosts.Mcp.Url && s.Request.Headers.Authorization is not null).Request.Headers.Authorization!;
+        Assert.Equal("Bearer", bearer.Scheme);
+        Assert.Equal(hosts.Mcp.Url, OAuth.JwtPayload(bearer.Parameter!)["aud"].GetString());
     }
 
     [Fact]
