@@ -54,11 +54,18 @@ public class McpHosts : IAsyncLifetime
         Identity.UseKestrel(0);
         Identity.StartServer();
 
-        using var http = Identity.CreateClient();
-        http.Timeout = TimeSpan.FromSeconds(10);
+        using var http = IdentityClient();
         using var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration"));
         Issuer = discovery.RootElement.GetProperty("issuer").GetString()!;
         Mcp.Issuer = Issuer;
+    }
+
+    /// <summary>A client of the identity server's socket that gives up after 10 s.</summary>
+    public HttpClient IdentityClient()
+    {
+        var http = Identity.CreateClient();
+        http.Timeout = TimeSpan.FromSeconds(10);
+        return http;
     }
 
     /// <summary>alice's user id: the <c>sub</c> of her tokens.</summary>

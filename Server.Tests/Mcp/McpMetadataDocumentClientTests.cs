@@ -65,8 +65,7 @@ public sealed class McpMetadataDocumentClientTests(McpMetadataDocumentClientTest
     [Fact]
     public async Task DiscoveryTellsAnMcpClientThatDocumentsAndPublicClientsAreWelcome()
     {
-        using var identity = hosts.Identity.CreateClient();
-        identity.Timeout = TimeSpan.FromSeconds(10);
+        using var identity = hosts.IdentityClient();
         foreach (var path in (string[])["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"])
         {
             var metadata = await OAuth.JsonAsync(await identity.GetAsync(path));

@@ -47,8 +47,7 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
     [Fact]
     public async Task ATokenForAnotherResourceIsRefusedWithAChallengeThatPointsAtTheResourceMetadata()
     {
-        using var identity = hosts.Identity.CreateClient();
-        identity.Timeout = TimeSpan.FromSeconds(10);
+        using var identity = hosts.IdentityClient();
         var token = await identity.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = hosts.Issuer + "connect/token", ClientId = OAuth.Machine, ClientSecret = OAuth.MachineSecret, Scope = "api",
@@ -77,7 +76,7 @@ public sealed class McpRegisteredClientTests(McpHosts hosts) : IClassFixture<Mcp
         Assert.Equal([hosts.Issuer], metadata.RootElement.GetProperty("authorization_servers").EnumerateArray().Select(s => s.GetString()));
 
         // What an MCP client checks next: the issuer matches, PKCE S256 is advertised, and so is iss in the response.
-        using var identity = hosts.Identity.CreateClient();
+        using var identity = hosts.IdentityClient();
         using var discovery = JsonDocument.Parse(await identity.GetStringAsync("/.well-known/openid-configuration"));
         Assert.Equal(hosts.Issuer, discovery.RootElement.GetProperty("issuer").GetString());
         Assert.Contains("S256", discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(m => m.GetString()));
