@@ -8,6 +8,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
+using IdentityServer.Registration;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
@@ -32,4 +33,5 @@ internal sealed record ServerSettings(
     ExternalOptions External,
     ProxyOptions Proxies,
     SeedOptions Declared,
-    BackchannelLogoutOptions BackchannelLogout);
+    BackchannelLogoutOptions BackchannelLogout,
+    RegistrationOptions Registration);
