@@ -35,15 +35,16 @@ internal static class ClientMetadataRules
             return Refuse("Only public clients can register: token_endpoint_auth_method must be \"none\" (with PKCE). A client that keeps a secret is declared in the server's configuration.");
         }
 
+        // An empty list of grants or response types counts as left out (some client libraries always send the member).
         var (grants, grantsError) = List(fields, "grant_types");
-        grants ??= [GrantTypes.AuthorizationCode];
-        if (grantsError is not null || grants.Count == 0 || grants.Any(g => !SupportedGrants.Contains(g, StringComparer.Ordinal)) || !grants.Contains(GrantTypes.AuthorizationCode))
+        grants = grants is { Count: > 0 } ? grants : [GrantTypes.AuthorizationCode];
+        if (grantsError is not null || grants.Any(g => !SupportedGrants.Contains(g, StringComparer.Ordinal)) || !grants.Contains(GrantTypes.AuthorizationCode))
         {
             return Refuse("grant_types must include \"authorization_code\" and may add \"refresh_token\"; no other grant can be registered.");
         }
 
         var (responses, responsesError) = List(fields, "response_types");
-        if (responsesError is not null || (responses is not null && (responses.Count == 0 || responses.Any(r => r != ResponseTypes.Code))))
+        if (responsesError is not null || (responses is not null && responses.Any(r => r != ResponseTypes.Code)))
         {
             return Refuse("response_types must be [\"code\"]: the authorization code flow with PKCE is the only one offered.");
         }
