@@ -78,7 +78,9 @@ public sealed class RegisteredClientPruneTests
         var result = await PruneAsync(server);
 
         Assert.True(result!.Authorizations > 0);
-        Assert.Equal(0, result.Clients);
+
+        // The next run finds the client without a single row: only the mark of its sign-in keeps it.
+        Assert.Equal(0, (await PruneAsync(server))!.Clients);
         Assert.True(await ExistsAsync(server, used));
     }
 }
