@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -26,6 +27,12 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The key of the registered client's registration access token in <see cref="Tokens"/>.</summary>
+    public const string RegistrationToken = "registration_access_token";
+
+    /// <summary>A client registered at /connect/register, registered again whenever a random request deleted it.</summary>
+    public string RegisteredClientId { get; private set; } = "";
+
     public async Task SetUpAsync()
     {
         using (var scope = server.Services.CreateScope())
@@ -48,6 +55,20 @@ internal sealed class FuzzCallers(FuzzServer server)
         Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
         var machine = await Grants.MachineTokenAsync(browser.Http, scope: null);
         Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
+        await RegisterClientAsync();
+    }
+
+    private async Task RegisterClientAsync()
+    {
+        using var http = server.CreateDefaultClient();
+        using var metadata = new StringContent(
+            """{"redirect_uris":["http://127.0.0.1:5555/callback"],"grant_types":["authorization_code","refresh_token"],"client_name":"Fuzzed"}""",
+            Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("/connect/register", metadata);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await OAuth.JsonAsync(response);
+        RegisteredClientId = body.GetProperty("client_id").GetString()!;
+        Tokens[RegistrationToken] = body.GetProperty(RegistrationToken).GetString()!;
     }
 
     /// <summary>Puts back what random requests may have undone: unlocks both accounts, signs in again if signed out.</summary>
@@ -65,6 +86,11 @@ internal sealed class FuzzCallers(FuzzServer server)
                     await users.ResetAccessFailedCountAsync(user);
                 }
             }
+        }
+
+        if (!await RegisteredClientExistsAsync())
+        {
+            await RegisterClientAsync();
         }
 
         if (!await AnswersOkAsync("/Account/Manage/Index", Alice))
@@ -114,6 +140,14 @@ internal sealed class FuzzCallers(FuzzServer server)
         }
 
         return caller;
+    }
+
+    private async Task<bool> RegisteredClientExistsAsync()
+    {
+        using var client = server.CreateDefaultClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/register/" + RegisteredClientId);
+        request.Headers.Authorization = new("Bearer", Tokens[RegistrationToken]);
+        return (await client.SendAsync(request)).StatusCode == HttpStatusCode.OK;
     }
 
     private async Task<bool> AnswersOkAsync(string path, FuzzCaller caller)
