@@ -5,7 +5,7 @@ using IdentityServer.Tests.Infrastructure;
 namespace IdentityServer.Tests.Endpoints.Registration;
 
 /// <summary>Whether registration is on, who may register, and how often: each on its own server.</summary>
-public sealed class RegistrationPolicyTests
+public sealed class ClientRegistrationPolicyTests
 {
     private const string InitialToken = "initial-access-token-0123456789-abcdefghij";
 

@@ -9,7 +9,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace IdentityServer.Tests.Endpoints.Registration;
 
 /// <summary>What registration refuses, each with a 4xx and the RFC 7591 error a client can act on; nothing is registered.</summary>
-public sealed class RegistrationRefusalTests(RegistrationServer server) : IClassFixture<RegistrationServer>
+public sealed class ClientRegistrationRefusalTests(RegistrationServer server) : IClassFixture<RegistrationServer>
 {
     public static TheoryData<string, string, string> Refused => new()
     {

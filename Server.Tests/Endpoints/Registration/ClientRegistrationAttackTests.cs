@@ -4,7 +4,7 @@ using IdentityServer.Tests.Infrastructure;
 namespace IdentityServer.Tests.Endpoints.Registration;
 
 /// <summary>Attacks on the client configuration endpoint (RFC 7592), performed on the wire: each is a 401 and changes nothing.</summary>
-public sealed class RegistrationAttackTests(RegistrationServer server) : IClassFixture<RegistrationServer>
+public sealed class ClientRegistrationAttackTests(RegistrationServer server) : IClassFixture<RegistrationServer>
 {
     private static async Task<(string ClientId, string Token)> RegisterAsync(HttpClient http)
     {

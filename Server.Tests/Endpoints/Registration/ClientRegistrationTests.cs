@@ -6,7 +6,7 @@ using IdentityServer.Tests.Infrastructure;
 namespace IdentityServer.Tests.Endpoints.Registration;
 
 /// <summary>Dynamic client registration (RFC 7591) and management (RFC 7592) on the wire, with the client then signing alice in.</summary>
-public sealed class RegistrationTests(RegistrationServer server) : IClassFixture<RegistrationServer>
+public sealed class ClientRegistrationTests(RegistrationServer server) : IClassFixture<RegistrationServer>
 {
     private static readonly string[] Redirects = ["https://app.example/callback", "http://[::1]/cb", "http://localhost:8080/cb"];
 
