@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
+using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Tests.Endpoints.Registration;
 
@@ -134,9 +139,24 @@ public sealed class ClientRegistrationTests(RegistrationServer server) : IClassF
         using var browser = server.CreateBrowser();
         var tokens = await OAuth.JsonAsync(await Registrations.SignInAsync(browser, clientId));
 
+        string applicationId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            applicationId = (await applications.GetIdAsync((await applications.FindByClientIdAsync(clientId))!))!;
+        }
+
         var deleted = await Registrations.ManageAsync(http, HttpMethod.Delete, clientId, token);
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+            Assert.False(await db.Set<OpenIddictEntityFrameworkCoreToken>().AnyAsync(t => t.Application!.Id == applicationId));
+            Assert.False(await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().AnyAsync(a => a.Application!.Id == applicationId));
+            Assert.False(await db.Set<OpenIddictEntityFrameworkCoreApplication>().AnyAsync(a => a.Id == applicationId));
+        }
+
         Assert.Equal(HttpStatusCode.Unauthorized, (await Registrations.ManageAsync(http, HttpMethod.Get, clientId, token)).StatusCode);
         var refresh = await OAuth.TokenAsync(browser.Http, Grants.RefreshToken(clientId, tokens.GetProperty("refresh_token").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
