@@ -76,7 +76,7 @@ public sealed class ClientRegistrationAttackTests(RegistrationServer server) : I
         var noPkce = await browser.GetAsync(OAuth.AuthorizeUrl(withoutPkce));
         Assert.Equal("invalid_request", OAuth.Query(noPkce.Headers.Location!)["error"]);
 
-        // Exact matching: another port or path of the same loopback host is not the registered URI.
+        // Exact matching: another path on the same loopback host is not the registered URI.
         var elsewhere = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(clientId, "http://127.0.0.1:49152/other", OAuth.Pkce().Challenge, "openid")));
         Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
         Assert.Null(elsewhere.Headers.Location);
