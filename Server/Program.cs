@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.External;
@@ -26,6 +27,7 @@ builder.Services
     .AddBackchannelLogout(settings.BackchannelLogout)
     .AddRegistration(settings.Registration)
     .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared, builder.Environment)
+    .AddClientMetadataDocuments(settings.ClientMetadata)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)

@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.BackchannelLogout;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Configuration;
 using IdentityServer.Data;
 using IdentityServer.External;
@@ -28,7 +29,7 @@ public sealed class OptionsValidationTests
 
     private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
-        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new RegistrationOptions());
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions());
 
     [Fact]
     public void EveryFeaturesDefaultsAreValid()

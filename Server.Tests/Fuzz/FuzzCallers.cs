@@ -27,6 +27,9 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The URL of the fuzz server's client metadata document: a client_id this server fetches.</summary>
+    public string DocumentClientId => server.DocumentClientId;
+
     /// <summary>The key of the registered client's registration access token in <see cref="Tokens"/>.</summary>
     public const string RegistrationToken = "registration_access_token";
 
@@ -35,6 +38,7 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public async Task SetUpAsync()
     {
+        await server.StartDocumentsAsync();
         using (var scope = server.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

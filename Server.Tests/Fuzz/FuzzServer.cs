@@ -40,11 +40,36 @@ internal sealed class FuzzServer : ServerFactory
             Settings["IdentityServer:RateLimits:" + failures] = unlimited;
         }
 
+        // Metadata documents are fetched from the fuzz's own document host only: a mutated URL never leaves the machine.
+        Settings["IdentityServer:ClientMetadataDocuments:AllowedHosts:0"] = "127.0.0.1";
         Settings["IdentityServer:External:GitHub:ClientId"] = "fuzz-github-client";
         Settings["IdentityServer:External:GitHub:ClientSecret"] = "fuzz-github-secret";
     }
 
     public CapturedErrors Errors { get; } = new();
+
+    /// <summary>Serves a client metadata document, so client_id may be its URL; started by <see cref="StartDocumentsAsync"/>.</summary>
+    public DocumentHost? Documents { get; private set; }
+
+    public string DocumentClientId { get; private set; } = "https://127.0.0.1/unstarted.json";
+
+    public async Task StartDocumentsAsync()
+    {
+        Documents = await DocumentHost.StartAsync();
+        DocumentClientId = Documents.Origin + "/fuzz-client.json";
+        Documents.Serve("/fuzz-client.json", ClientDocuments.Json(DocumentClientId, redirectUris: [ClientDocuments.Callback, OAuth.SpaRedirect]));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Documents is not null)
+        {
+            await Documents.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

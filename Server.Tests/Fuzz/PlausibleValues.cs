@@ -14,7 +14,7 @@ internal sealed class PlausibleValues(FuzzCallers callers)
 
     public IReadOnlyList<string> For(string name) => name.ToUpperInvariant() switch
     {
-        "CLIENT_ID" or "CLIENTID" => [OAuth.Spa, OAuth.Web, OAuth.Machine, OAuth.Api, "unknown-client"],
+        "CLIENT_ID" or "CLIENTID" => [OAuth.Spa, OAuth.Web, OAuth.Machine, OAuth.Api, "unknown-client", callers.DocumentClientId, "https://10.0.0.1/client.json"],
         "CLIENT_SECRET" => [OAuth.WebSecret, OAuth.MachineSecret, OAuth.ApiSecret, "wrong-secret"],
         "CLIENT_ASSERTION_TYPE" => ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
         "CLIENT_ASSERTION" => [callers.Tokens["id_token"]],
@@ -26,7 +26,7 @@ internal sealed class PlausibleValues(FuzzCallers callers)
         "CLIENT_NAME" => ["Fuzz client", "", "\u0000"],
         "CLIENT_URI" or "LOGO_URI" => ["https://app.fuzz.example/", "http://app.fuzz.example/", "javascript:alert(1)"],
         "SOFTWARE_STATEMENT" => [callers.Tokens["id_token"]],
-        "REDIRECT_URI" => [OAuth.SpaRedirect, OAuth.WebRedirect, OAuth.SpaRedirect + "/../x", "http://evil.example/callback"],
+        "REDIRECT_URI" => [OAuth.SpaRedirect, OAuth.WebRedirect, OAuth.SpaRedirect + "/../x", "http://evil.example/callback", "http://127.0.0.1:50123/callback", "http://localhost:1/callback"],
         "POST_LOGOUT_REDIRECT_URI" => ["http://localhost:5173/", "http://localhost:5002/signout-callback-oidc", "http://evil.example/"],
         "RESPONSE_TYPE" => ["code", "code id_token", "token", "id_token", "none"],
         "RESPONSE_MODE" => ["query", "fragment", "form_post", "web_message"],

@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.BackchannelLogout;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -40,6 +41,7 @@ internal static class ConfigurationSetup
             sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
             sections.Add(SeedOptions.Section, new SeedOptionsValidator()),
             sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()),
+            sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()),
             sections.Add(RegistrationOptions.Section, new RegistrationOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));

@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.BackchannelLogout;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.External;
 using IdentityServer.Hosting;
@@ -34,4 +35,5 @@ internal sealed record ServerSettings(
     ProxyOptions Proxies,
     SeedOptions Declared,
     BackchannelLogoutOptions BackchannelLogout,
+    ClientMetadataOptions ClientMetadata,
     RegistrationOptions Registration);

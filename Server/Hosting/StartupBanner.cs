@@ -1,3 +1,4 @@
+using IdentityServer.ClientMetadata;
 using IdentityServer.Oidc;
 using IdentityServer.Seeding;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Hosting;
 
 /// <summary>In Development, prints where the server is and how to try it, once it listens.</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, IOptions<OidcOptions> oidc, IOptions<SeedOptions> declared, IHostEnvironment environment) : IHostedService
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, IOptions<OidcOptions> oidc, IOptions<SeedOptions> declared,
+    IOptions<ClientMetadataOptions> documents, IHostEnvironment environment) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +47,13 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
         foreach (var user in declared.Value.Users)
         {
             lines.Add($"  User       {user.UserName,-14} (password in appsettings.Development.json)");
+        }
+
+        if (documents.Value.Enabled)
+        {
+            var open = declared.Value.Resources.Where(r => r.AllowSelfDescribedClients).Select(r => r.Uri).ToList();
+            lines.Add($"  Documents  a URL as client_id is fetched as its metadata document{(documents.Value.AllowLoopbackHttp ? " (http on loopback too)" : "")};"
+                + $" resources open to such clients: {(open.Count == 0 ? "none (AllowSelfDescribedClients)" : string.Join(' ', open))}");
         }
 
         var machine = declared.Value.Clients.FirstOrDefault(c => c.GrantTypes.Contains("client_credentials") && c.Secret is not null);

@@ -97,7 +97,8 @@ internal sealed class AuthorizationDecision(
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");
         }
 
-        if (await applications.GetConsentTypeAsync(application, ct) == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
+        var consentType = await applications.GetConsentTypeAsync(application, ct);
+        if (consentType == ConsentTypes.Implicit || (consented && consentType != ConsentTypes.Systematic && !request.HasPromptValue(PromptValues.Consent)))
         {
             return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, sid, ct));
         }
@@ -109,7 +110,24 @@ internal sealed class AuthorizationDecision(
 
         var clientName = await applications.GetLocalizedDisplayNameAsync(application, ct) ?? request.ClientId!;
         var formFields = RequestMarkers.ProtocolParameters(parameters).Concat(parameters.Where(p => p.Key == RequestMarkers.Reauthentication)).ToList();
-        return new AuthorizationOutcome.AskConsent(clientName, await consentScopes.DescribeAsync(scopes, ct), formFields);
+        return new AuthorizationOutcome.AskConsent(clientName, await SelfDescribedOriginAsync(application, ct), await consentScopes.DescribeAsync(scopes, ct), formFields);
+    }
+
+    /// <summary>
+    /// Where a client that describes itself comes from, for the consent page to show beside its self-chosen name:
+    /// the host of its metadata document, or for a registered client the host its redirect URIs lead to.
+    /// </summary>
+    private async Task<ClientOrigin?> SelfDescribedOriginAsync(object application, CancellationToken ct)
+    {
+        var settings = await applications.GetSettingsAsync(application, ct);
+        if (!settings.TryGetValue(ClientSettings.SelfDescribed, out var kind))
+        {
+            return null;
+        }
+
+        var source = kind == ClientSettings.FromDocument ? await applications.GetClientIdAsync(application, ct) : (await applications.GetRedirectUrisAsync(application, ct)).FirstOrDefault();
+        var host = Uri.TryCreate(source, UriKind.Absolute, out var uri) ? uri.IdnHost : "an unknown host";
+        return new ClientOrigin(host, kind == ClientSettings.FromDocument);
     }
 
     /// <summary>

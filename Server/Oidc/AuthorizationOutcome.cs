@@ -19,7 +19,7 @@ internal abstract record AuthorizationOutcome
     internal sealed record Refuse(string Error, string Description) : AuthorizationOutcome;
 
     /// <summary>The consent page, for this client and these scopes; the form carries the request's parameters.</summary>
-    internal sealed record AskConsent(string ClientName, IReadOnlyList<ConsentScope> Scopes, IReadOnlyList<KeyValuePair<string, StringValues>> Parameters) : AuthorizationOutcome;
+    internal sealed record AskConsent(string ClientName, ClientOrigin? Origin, IReadOnlyList<ConsentScope> Scopes, IReadOnlyList<KeyValuePair<string, StringValues>> Parameters) : AuthorizationOutcome;
 
     /// <summary>A code for this principal.</summary>
     internal sealed record Issue(ClaimsPrincipal Principal) : AuthorizationOutcome;

@@ -1,7 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Oidc;
 
@@ -32,5 +34,23 @@ internal sealed class CachingApplicationManager(
 
         secrets.Remember(secret, comparand);
         return true;
+    }
+
+    /// <summary>Exact matching, and for public clients a loopback redirect URI on any port (RFC 8252 §7.3).</summary>
+    public override async ValueTask<bool> ValidateRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, [StringSyntax(StringSyntaxAttribute.Uri)] string uri,
+        CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var requested) || !RedirectRules.IsLoopback(requested)
+            || !await HasClientTypeAsync(application, ClientTypes.Public, cancellationToken))
+        {
+            return false;
+        }
+
+        return (await GetRedirectUrisAsync(application, cancellationToken)).Any(registered => RedirectRules.SameLoopbackIgnoringPort(registered, uri));
     }
 }

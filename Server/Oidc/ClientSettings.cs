@@ -8,4 +8,17 @@ internal static class ClientSettings
 
     /// <summary>"true" when the client's exchanged tokens carry no <c>act</c> claim.</summary>
     public const string AllowImpersonation = "idsrv:allow_impersonation";
+
+    /// <summary>
+    /// How the client came to exist when it describes itself: <see cref="FromDocument"/> (a client ID metadata
+    /// document) or <see cref="FromRegistration"/> (dynamic registration). Absent for configured clients. Such a
+    /// client's consent page shows where it comes from and is never skipped.
+    /// </summary>
+    public const string SelfDescribed = "idsrv:self_described";
+
+    public const string FromDocument = "document";
+    public const string FromRegistration = "registration";
+
+    /// <summary>When a metadata document client's document must be fetched again (round-trip date).</summary>
+    public const string DocumentExpires = "idsrv:document_expires";
 }

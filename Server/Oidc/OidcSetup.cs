@@ -106,6 +106,7 @@ internal static class OidcSetup
                 server.AddEventHandler(AccessTokenSigningHandler.Descriptor);
                 server.AddEventHandler(DiscoverySigningAlgorithmsHandler.Descriptor);
                 server.AddEventHandler(DiscoveryAuthenticationContextHandler.Descriptor);
+                server.AddEventHandler(DiscoveryPublicClientsHandler.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>.Descriptor);
                 server.AddEventHandler(ParameterRules<OpenIddictServerEvents.ValidateTokenRequestContext>.Descriptor);

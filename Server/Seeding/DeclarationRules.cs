@@ -30,6 +30,10 @@ internal static class DeclarationRules
         for (var i = 0; i < declared.Resources.Count; i++)
         {
             CheckResource(declared.Resources[i], $"Resources[{i}]", resources, results);
+            foreach (var (scope, s) in declared.Resources[i].Scopes.Select((scope, s) => (scope, s)).Where(x => !scopes.Contains(x.scope)))
+            {
+                Add(results, $"Resources[{i}]", $"{nameof(DeclaredResource.Scopes)}[{s}]", $"the scope '{scope}' is not declared under IdentityServer:Scopes.");
+            }
         }
 
         var clientIds = new HashSet<string>(StringComparer.Ordinal);

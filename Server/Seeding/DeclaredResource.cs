@@ -10,4 +10,16 @@ internal sealed class DeclaredResource
     public string Uri { get; set; } = "";
 
     public string? DisplayName { get; set; }
+
+    /// <summary>
+    /// The scopes that make sense with this resource (an MCP server's <c>mcp:tools</c>, say): clients that describe
+    /// themselves (metadata documents, dynamic registration) may ask for them when they may ask for the resource.
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary>
+    /// Clients that describe themselves — a client ID metadata document, or dynamic registration — may ask tokens
+    /// for this resource. Off by default: only configured clients that list it may.
+    /// </summary>
+    public bool AllowSelfDescribedClients { get; set; }
 }

@@ -20,6 +20,9 @@ internal sealed class AuthorizeModel(AuthorizationDecision decision) : PageModel
 
     public string ClientName { get; private set; } = "";
 
+    /// <summary>Where a self-described client comes from; null for configured clients.</summary>
+    public ClientOrigin? Origin { get; private set; }
+
     public IReadOnlyList<ConsentScope> RequestedScopes { get; private set; } = [];
 
     public IReadOnlyList<KeyValuePair<string, StringValues>> RequestParameters { get; private set; } = [];
@@ -50,6 +53,7 @@ internal sealed class AuthorizeModel(AuthorizationDecision decision) : PageModel
     private PageResult AskConsent(AuthorizationOutcome.AskConsent consent)
     {
         ClientName = consent.ClientName;
+        Origin = consent.Origin;
         RequestedScopes = consent.Scopes;
         RequestParameters = consent.Parameters;
         return Page();
