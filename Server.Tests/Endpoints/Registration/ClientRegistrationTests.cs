@@ -170,6 +170,15 @@ public sealed class ClientRegistrationTests(RegistrationServer server) : IClassF
     }
 
     [Fact]
+    public async Task ARegisteredLoopbackRedirectMatchesOnAnyPortLikeOtherPublicClients()
+    {
+        using var http = server.CreateClient();
+        var clientId = (await Registrations.RegisterAsync(http)).GetProperty("client_id").GetString()!;
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await Registrations.SignInAsync(browser, clientId, "http://127.0.0.1:50001/callback")).StatusCode);
+    }
+
+    [Fact]
     public async Task TheConsentPageIsShownToARegisteredClient()
     {
         using var http = server.CreateClient();
