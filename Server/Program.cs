@@ -11,6 +11,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
+using IdentityServer.Registration;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
@@ -24,6 +25,7 @@ builder.Services
     .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
     .AddSessions()
     .AddBackchannelLogout(settings.BackchannelLogout)
+    .AddRegistration(settings.Registration)
     .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared, builder.Environment)
     .AddClientMetadataDocuments(settings.ClientMetadata)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
@@ -49,6 +51,7 @@ app.UseAuthorization();
 
 app.MapRazorPages();
 app.MapProtocolEndpoints();
+app.MapRegistration(settings.Registration);
 app.MapHealth();
 app.MapExternalSignIn();
 app.MapTelemetry(settings.Telemetry);

@@ -10,6 +10,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
+using IdentityServer.Registration;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
@@ -28,7 +29,7 @@ public sealed class OptionsValidationTests
 
     private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
-        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions());
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions());
 
     [Fact]
     public void EveryFeaturesDefaultsAreValid()
@@ -44,6 +45,7 @@ public sealed class OptionsValidationTests
         Assert.Empty(Failures(PruningOptions.Section, new PruningOptionsValidator(), new PruningOptions()));
         Assert.Empty(Failures(TelemetryOptions.Section, new TelemetryOptionsValidator(), new TelemetryOptions()));
         Assert.Empty(Failures(ExternalOptions.Section, new ExternalOptionsValidator(), new ExternalOptions()));
+        Assert.Empty(Failures(RegistrationOptions.Section, new RegistrationOptionsValidator(), new RegistrationOptions()));
         Assert.Empty(Failures(ProxyOptions.Section, new ProxyOptionsValidator(), new ProxyOptions()));
         Assert.Empty(Failures(SeedOptions.Section, new SeedOptionsValidator(), new SeedOptions()));
         Assert.Empty(Failures(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator(), new BackchannelLogoutOptions()));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -29,6 +30,12 @@ internal sealed class FuzzCallers(FuzzServer server)
     /// <summary>The URL of the fuzz server's client metadata document: a client_id this server fetches.</summary>
     public string DocumentClientId => server.DocumentClientId;
 
+    /// <summary>The key of the registered client's registration access token in <see cref="Tokens"/>.</summary>
+    public const string RegistrationToken = "registration_access_token";
+
+    /// <summary>A client registered at /connect/register, registered again whenever a random request deleted it.</summary>
+    public string RegisteredClientId { get; private set; } = "";
+
     public async Task SetUpAsync()
     {
         await server.StartDocumentsAsync();
@@ -52,6 +59,20 @@ internal sealed class FuzzCallers(FuzzServer server)
         Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
         var machine = await Grants.MachineTokenAsync(browser.Http, scope: null);
         Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
+        await RegisterClientAsync();
+    }
+
+    private async Task RegisterClientAsync()
+    {
+        using var http = server.CreateDefaultClient();
+        using var metadata = new StringContent(
+            """{"redirect_uris":["http://127.0.0.1:5555/callback"],"grant_types":["authorization_code","refresh_token"],"client_name":"Fuzzed"}""",
+            Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("/connect/register", metadata);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await OAuth.JsonAsync(response);
+        RegisteredClientId = body.GetProperty("client_id").GetString()!;
+        Tokens[RegistrationToken] = body.GetProperty(RegistrationToken).GetString()!;
     }
 
     /// <summary>Puts back what random requests may have undone: unlocks both accounts, signs in again if signed out.</summary>
@@ -69,6 +90,11 @@ internal sealed class FuzzCallers(FuzzServer server)
                     await users.ResetAccessFailedCountAsync(user);
                 }
             }
+        }
+
+        if (!await RegisteredClientExistsAsync())
+        {
+            await RegisterClientAsync();
         }
 
         if (!await AnswersOkAsync("/Account/Manage/Index", Alice))
@@ -118,6 +144,14 @@ internal sealed class FuzzCallers(FuzzServer server)
         }
 
         return caller;
+    }
+
+    private async Task<bool> RegisteredClientExistsAsync()
+    {
+        using var client = server.CreateDefaultClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/register/" + RegisteredClientId);
+        request.Headers.Authorization = new("Bearer", Tokens[RegistrationToken]);
+        return (await client.SendAsync(request)).StatusCode == HttpStatusCode.OK;
     }
 
     private async Task<bool> AnswersOkAsync(string path, FuzzCaller caller)

@@ -8,7 +8,7 @@ namespace IdentityServer.Tests.Fuzz;
 /// <summary>
 /// The real server for one group of fuzzed endpoints: errors logged with an exception are captured, the
 /// console logger is off (tens of thousands of requests), a GitHub provider is configured so the external
-/// sign-in callback and challenge run (GitHub's endpoints are static: nothing is fetched), and rate limits
+/// sign-in callback and challenge run (GitHub's endpoints are static: nothing is fetched), client registration is on, and rate limits
 /// stay on — their partitioners parse the same hostile input — but far above what the fuzzer sends, so a
 /// 429 never hides what the endpoint would have done. The fuzzer counts 429s and fails on any.
 /// </summary>
@@ -32,6 +32,8 @@ internal sealed class FuzzServer : ServerFactory
         Settings["IdentityServer:RateLimits:AccountPostsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
+        Settings["IdentityServer:RateLimits:RegistrationsPerHourPerAddress"] = unlimited;
+        Settings["IdentityServer:Registration:Enabled"] = "true";
         foreach (var failures in (string[])["FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
             "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute"])
         {

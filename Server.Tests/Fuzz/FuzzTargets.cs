@@ -23,6 +23,14 @@ internal static class FuzzTargets
 
     private static readonly string[] ClientFields = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
+    /// <summary>Client metadata (RFC 7591 §2) members that hold a list; a well-formed JSON request writes them as arrays.</summary>
+    public static readonly string[] JsonArrays = ["redirect_uris", "grant_types", "response_types", "contacts", "post_logout_redirect_uris"];
+
+    private static readonly string[] RegistrationFields =
+    [
+        .. JsonArrays, "token_endpoint_auth_method", "scope", "client_name", "client_uri", "logo_uri", "software_statement", "jwks", "application_type",
+    ];
+
     public static readonly IReadOnlyList<FuzzTarget> All =
     [
         new(Protocol, "/connect/authorize", GetPost, AuthorizeFields),
@@ -35,6 +43,8 @@ internal static class FuzzTargets
         new(Protocol, "/connect/introspect", Post, [.. ClientFields, "token", "token_type_hint"]),
         new(Protocol, "/connect/revoke", Post, [.. ClientFields, "token", "token_type_hint"]),
         new(Protocol, "/connect/endsession", GetPost, ["id_token_hint", "post_logout_redirect_uri", "state", "client_id", "logout_hint", "ui_locales", "confirm", "__RequestVerificationToken"]),
+        new(Protocol, "/connect/register", Post, RegistrationFields, Json: true),
+        new(Protocol, "/connect/register/{client_id}", ["GET", "DELETE"], []),
         new(Protocol, "/.well-known/openid-configuration", Get, []),
         new(Protocol, "/.well-known/jwks", Get, []),
         new(Protocol, "/health/live", Get, []),

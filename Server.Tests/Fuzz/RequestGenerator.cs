@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Fuzz;
 
@@ -53,8 +55,13 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         }
 
         var query = target.Handlers is { } handlers && input.Chance(0.9) ? "?handler=" + input.Pick(handlers) : "";
-        var encoded = string.Join('&', parameters.Select(p => input.Escaped(p.Name) + "=" + input.Escaped(p.Value)));
         var post = method == "POST";
+        if (target.Json && post)
+        {
+            return new FuzzRequest(method, Path(target) + query, caller.Name + ", well-formed JSON", headers.For(target, caller, template?.Authorization), JsonBody(parameters), "application/json");
+        }
+
+        var encoded = string.Join('&', parameters.Select(p => input.Escaped(p.Name) + "=" + input.Escaped(p.Value)));
         query += encoded.Length == 0 || post ? "" : (query.Length == 0 ? "?" : "&") + encoded;
         return new FuzzRequest(method, Path(target) + query, caller.Name + ", well-formed", headers.For(target, caller, template is { } t ? t.Authorization : null),
             post ? Encoding.ASCII.GetBytes(encoded) : null, post ? "application/x-www-form-urlencoded" : null);
@@ -87,6 +94,36 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
 
         var (body, contentType) = hasBody ? bodies.Write(Shuffled(form)) : (null, null);
         return new FuzzRequest(method, Path(target) + Query(query), caller.Name, headers.For(target, caller), body, contentType);
+    }
+
+    /// <summary>The parameters as one JSON object, list members (<see cref="FuzzTargets.JsonArrays"/>) as arrays of their space-separated values.</summary>
+    private static byte[] JsonBody(List<(byte[] Name, byte[] Value)> parameters)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in parameters)
+            {
+                var key = Encoding.UTF8.GetString(name);
+                var text = Encoding.UTF8.GetString(value);
+                json.WritePropertyName(key);
+                if (FuzzTargets.JsonArrays.Contains(key, StringComparer.Ordinal))
+                {
+                    json.WriteStartArray();
+                    text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList().ForEach(json.WriteStringValue);
+                    json.WriteEndArray();
+                }
+                else
+                {
+                    json.WriteStringValue(text);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     private byte[] Plausible(string field) =>
@@ -136,6 +173,11 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
             < 7 => "github",
             7 => input.Pick(["google", "upstream", "GitHub", ""]),
             // Escaped, and without NUL: Kestrel answers a path with %00 in it 400 itself; the TestServer client throws instead.
+            _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
+        }, StringComparison.Ordinal).Replace("{client_id}", input.Next(10) switch
+        {
+            < 7 => callers.RegisteredClientId,
+            7 => input.Pick([OAuth.Spa, "unknown-client", ""]),
             _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
         }, StringComparison.Ordinal);
         return input.Next(100) switch

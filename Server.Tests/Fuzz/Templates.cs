@@ -33,6 +33,12 @@ internal static class Templates
             },
             "/connect/device" => (null, ["client_id", "tv", "scope", input.Pick(["openid", "openid offline_access api", "api"])]),
             "/connect/userinfo" => ("Bearer " + tokens["access_token"], []),
+            "/connect/register" => (null, [
+                "redirect_uris", input.Pick(["http://127.0.0.1:5555/callback", "https://app.fuzz.example/callback http://localhost/cb", "http://[::1]:8080/cb"]),
+                "grant_types", input.Pick(["authorization_code", "authorization_code refresh_token"]), "response_types", "code",
+                "token_endpoint_auth_method", "none", "scope", input.Pick(["openid", "openid profile offline_access", "openid api"]), "client_name", "Fuzz client",
+            ]),
+            "/connect/register/{client_id}" => ("Bearer " + tokens[FuzzCallers.RegistrationToken], []),
             "/connect/introspect" => (Basic(OAuth.Api, OAuth.ApiSecret), ["token", input.Pick([.. tokens.Values])]),
             "/connect/revoke" => (input.Chance(0.5) ? Basic(OAuth.Web, OAuth.WebSecret) : null, ["token", input.Pick([.. tokens.Values]), "client_id", OAuth.Spa]),
             "/connect/endsession" => (null, ["id_token_hint", tokens["id_token"], "post_logout_redirect_uri", "http://localhost:5173/", "client_id", OAuth.Spa, "state", "st", "confirm", "yes"]),

@@ -72,7 +72,7 @@ public class ServerFactory : WebApplicationFactory<Program>
         if (RaiseRateLimits)
         {
             foreach (var limit in (string[])["SignInsPerMinutePerAddress", "AccountPostsPerMinutePerAddress", "FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
-                "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute"])
+                "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute", "RegistrationsPerHourPerAddress"])
             {
                 builder.UseSetting("IdentityServer:RateLimits:" + limit, "10000");
             }

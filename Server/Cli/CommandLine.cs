@@ -38,6 +38,7 @@ internal static class CommandLine
                 }
 
                 Console.WriteLine($"Removed {result.Tokens} token(s), {result.Authorizations} authorization(s) and {result.Sessions} session(s) in {result.Duration.TotalSeconds:F1} s.");
+                Console.WriteLine($"Removed {result.Clients} registered client(s) that never signed anyone in.");
                 return true;
             default:
                 Console.Error.WriteLine($"Unknown command '{verb}'. Commands: migrate, prune.");

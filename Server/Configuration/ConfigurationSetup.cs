@@ -9,6 +9,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
+using IdentityServer.Registration;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
@@ -40,12 +41,14 @@ internal static class ConfigurationSetup
             sections.Add(ProxyOptions.Section, new ProxyOptionsValidator()),
             sections.Add(SeedOptions.Section, new SeedOptionsValidator()),
             sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()),
-            sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()));
+            sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()),
+            sections.Add(RegistrationOptions.Section, new RegistrationOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));
         sections.Fail(EnvironmentRules.Check(settings, builder.Environment));
         sections.Fail(BackchannelLogoutRules.Check(settings.BackchannelLogout, settings.Declared.Clients.Select(c => c.BackchannelLogoutUri).ToList(), settings.Oidc.Issuer));
+        sections.Fail(settings.Registration.UnknownScopes(settings.Declared.Scopes.Select(s => s.Name)));
         sections.ThrowIfAnyFailed();
         return settings;
     }

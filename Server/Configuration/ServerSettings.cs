@@ -9,6 +9,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
 using IdentityServer.RateLimiting;
+using IdentityServer.Registration;
 using IdentityServer.Seeding;
 using IdentityServer.Sessions;
 using IdentityServer.Telemetry;
@@ -34,4 +35,5 @@ internal sealed record ServerSettings(
     ProxyOptions Proxies,
     SeedOptions Declared,
     BackchannelLogoutOptions BackchannelLogout,
-    ClientMetadataOptions ClientMetadata);
+    ClientMetadataOptions ClientMetadata,
+    RegistrationOptions Registration);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
+using IdentityServer.Registration;
 using IdentityServer.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,10 @@ using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Jobs;
 
-internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration);
+internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration, long Clients = 0);
 
 /// <summary>
-/// Removes finished tokens, then authorizations left without tokens, then expired sessions — each in short
+/// Removes registered clients nobody signed in with, then finished tokens, then authorizations left without tokens, then expired sessions — each in short
 /// batches, so a big table never holds a long lock and cancellation lands between batches.
 /// </summary>
 internal sealed class Pruner(
@@ -20,6 +21,7 @@ internal sealed class Pruner(
     IOpenIddictAuthorizationManager authorizations,
     ApplicationDbContext db,
     SessionManager sessions,
+    UnusedClients unusedClients,
     IOptions<PruningOptions> pruning,
     IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
@@ -34,11 +36,14 @@ internal sealed class Pruner(
         var now = time.GetUtcNow();
         var threshold = now - Retention;
 
-        // Tokens first: an authorization is only removable once no token points at it.
+        // Registered clients first: whether one ever signed someone in is read from tokens and authorizations this run may remove.
+        var removedClients = await unusedClients.PruneAsync(now, cancellationToken);
+
+        // Tokens next: an authorization is only removable once no token points at it.
         var removedTokens = await tokens.PruneAsync(threshold, cancellationToken);
         var removedAuthorizations = await authorizations.PruneAsync(threshold, cancellationToken);
         var removedSessions = await PruneSessionsAsync(now, cancellationToken);
-        return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed);
+        return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed, removedClients);
     }
 
     private async Task<long> PruneSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -23,6 +23,10 @@ internal sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int AccountPostsPerMinutePerAddress { get; set; } = 30;
 
+    /// <summary>Dynamic client registrations (POST /connect/register) per hour from one address, whatever their outcome.</summary>
+    [Range(1, int.MaxValue)]
+    public int RegistrationsPerHourPerAddress { get; set; } = 20;
+
     /// <summary>Failed sign-ins (wrong password or code, locked or unconfirmed account, bad reset link) per minute for one account, from any address.</summary>
     [Range(1, int.MaxValue)]
     public int FailedSignInsPerMinutePerAccount { get; set; } = 10;

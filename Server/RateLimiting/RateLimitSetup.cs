@@ -7,7 +7,7 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace IdentityServer.RateLimiting;
 
 /// <summary>
-/// Three layers. ASP.NET Core's rate limiter counts account form posts per client address, whatever their
+/// Three layers. ASP.NET Core's rate limiter counts account form posts and client registrations per client address, whatever their
 /// outcome (generously for the sign-in forms). <see cref="SignInThrottle"/> counts failed sign-ins per
 /// account and address, called by the pages once they know the outcome. At the token, introspection and
 /// revocation endpoints, OpenIddict handlers count wrong client secrets per client and address
@@ -48,6 +48,7 @@ internal static class RateLimitSetup
                 : !HttpMethods.IsPost(context.Request.Method) ? RateLimitPartition.GetNoLimiter("")
                 : IsOneOf(context, SignInForms) ? PerMinute("sign-in|" + ClientAddress.Key(context), limits.SignInsPerMinutePerAddress)
                 : IsOneOf(context, OtherAccountForms) ? PerMinute("account|" + ClientAddress.Key(context), limits.AccountPostsPerMinutePerAddress)
+                : IsPath(context, "/connect/register") ? PerHour("register|" + ClientAddress.Key(context), limits.RegistrationsPerHourPerAddress)
                 : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = RejectAsync;
         });
@@ -67,6 +68,9 @@ internal static class RateLimitSetup
 
     private static RateLimitPartition<string> PerMinute(string key, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
+
+    private static RateLimitPartition<string> PerHour(string key, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromHours(1) });
 
     /// <summary>A user code typed (GET, as verification_uri_complete sends it) or answered (POST) on the device page.</summary>
     private static bool IsUserCodeAttempt(HttpContext context) =>

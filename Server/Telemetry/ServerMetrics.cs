@@ -32,12 +32,13 @@ internal sealed class ServerMetrics
 
     public void SignIn(bool succeeded) => signIns.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "succeeded" : "failed"));
 
-    public void Pruned(long tokens, long authorizations, long sessions)
+    public void Pruned(long tokens, long authorizations, long sessions, long clients)
     {
         pruneRuns.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
         prunedRows.Add(tokens, new KeyValuePair<string, object?>("kind", "token"));
         prunedRows.Add(authorizations, new KeyValuePair<string, object?>("kind", "authorization"));
         prunedRows.Add(sessions, new KeyValuePair<string, object?>("kind", "session"));
+        prunedRows.Add(clients, new KeyValuePair<string, object?>("kind", "client"));
     }
 
     public void LogoutDelivery(string clientId, string result) =>
