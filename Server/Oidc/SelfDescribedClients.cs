@@ -28,13 +28,18 @@ internal static class SelfDescribedClients
             d.Permissions.Add(Permissions.Prefixes.Scope + Scopes.OfflineAccess);
         }
 
+        OpenResources(d, declared);
+        d.Requirements.Clear();
+        d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+    }
+
+    /// <summary>The declared resources open to self-described clients, with the scopes each lists.</summary>
+    public static void OpenResources(OpenIddictApplicationDescriptor d, SeedOptions declared)
+    {
         foreach (var resource in declared.Resources.Where(r => r.AllowSelfDescribedClients))
         {
             d.Permissions.Add(Permissions.Prefixes.Resource + resource.Uri);
             d.Permissions.UnionWith(resource.Scopes.Select(s => Permissions.Prefixes.Scope + s));
         }
-
-        d.Requirements.Clear();
-        d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
     }
 }

@@ -30,7 +30,11 @@ internal static class ClientMetadataRules
             return (null, new RegistrationError(RegistrationError.InvalidSoftwareStatement, "Software statements are not supported; send the metadata itself."));
         }
 
-        if (Text(fields, "token_endpoint_auth_method") is var (method, methodError) && (methodError is not null || method is not (null or ClientAuthenticationMethods.None)))
+        // A client asking to authenticate with a secret is registered as a public client and told so (RFC 7591 §3.2.1
+        // lets the server replace a value): it is given no secret, PKCE protects its codes. Some MCP clients always
+        // ask for client_secret_post and use what the answer says. Keys (private_key_jwt) cannot be replaced so.
+        if (Text(fields, "token_endpoint_auth_method") is var (method, methodError)
+            && (methodError is not null || method is not (null or ClientAuthenticationMethods.None or ClientAuthenticationMethods.ClientSecretPost or ClientAuthenticationMethods.ClientSecretBasic)))
         {
             return Refuse("Only public clients can register: token_endpoint_auth_method must be \"none\" (with PKCE). A client that keeps a secret is declared in the server's configuration.");
         }

@@ -1,11 +1,14 @@
 using System.Globalization;
+using IdentityServer.Oidc;
+using IdentityServer.Seeding;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Registration;
 
 /// <summary>Registered clients as OpenIddict applications: created, found by their registration access token, described, deleted.</summary>
-internal sealed class RegisteredClients(IOpenIddictApplicationManager applications, TimeProvider time)
+internal sealed class RegisteredClients(IOpenIddictApplicationManager applications, IOptions<SeedOptions> declared, TimeProvider time)
 {
     /// <summary>Registers the client; returns its information with the registration access token, which is kept only as a hash.</summary>
     public async Task<ClientInformation> RegisterAsync(ClientMetadata metadata, CancellationToken cancellationToken)
@@ -20,8 +23,8 @@ internal sealed class RegisteredClients(IOpenIddictApplicationManager applicatio
             ClientType = ClientTypes.Public,
             ApplicationType = ApplicationTypes.Web,
 
-            // Nobody vouched for a registered client: the person always sees what it asks for and decides.
-            ConsentType = ConsentTypes.Explicit,
+            // Nobody vouched for a registered client: the person sees what it asks for, and where it leads, every time.
+            ConsentType = ConsentTypes.Systematic,
         };
         descriptor.RedirectUris.UnionWith(metadata.RedirectUris.Select(u => new Uri(u, UriKind.Absolute)));
         descriptor.Permissions.UnionWith([
@@ -30,7 +33,9 @@ internal sealed class RegisteredClients(IOpenIddictApplicationManager applicatio
             .. metadata.GrantTypes.Select(g => Permissions.Prefixes.GrantType + g),
             .. metadata.Scopes.Where(s => s != Scopes.OpenId).Select(s => Permissions.Prefixes.Scope + s),
         ]);
+        SelfDescribedClients.OpenResources(descriptor, declared.Value);
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        descriptor.Settings[ClientSettings.SelfDescribed] = ClientSettings.FromRegistration;
         descriptor.Settings[RegistrationSettings.TokenHash] = SecretHash.Of(token);
         descriptor.Settings[RegistrationSettings.IssuedAt] = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         descriptor.Settings[RegistrationSettings.Scope] = string.Join(' ', metadata.Scopes);

@@ -14,7 +14,7 @@ public sealed class ClientRegistrationRefusalTests(RegistrationServer server) : 
     public static TheoryData<string, string, string> Refused => new()
     {
         // member, JSON value, expected error
-        { "token_endpoint_auth_method", "\"client_secret_basic\"", "invalid_client_metadata" },
+        { "token_endpoint_auth_method", "\"client_secret_jwt\"", "invalid_client_metadata" },
         { "token_endpoint_auth_method", "\"private_key_jwt\"", "invalid_client_metadata" },
         { "grant_types", "[\"implicit\"]", "invalid_client_metadata" },
         { "grant_types", "[\"authorization_code\",\"client_credentials\"]", "invalid_client_metadata" },

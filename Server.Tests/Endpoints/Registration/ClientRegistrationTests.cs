@@ -95,6 +95,18 @@ public sealed class ClientRegistrationTests(RegistrationServer server) : IClassF
         Assert.Contains("scope", error["error_description"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("client_secret_post")]
+    [InlineData("client_secret_basic")]
+    public async Task AClientAskingForASecretIsRegisteredPublicAndToldSo(string method)
+    {
+        using var http = server.CreateClient();
+        var body = await Registrations.RegisterAsync(http, new Dictionary<string, object?> { ["redirect_uris"] = Redirects, ["token_endpoint_auth_method"] = method });
+
+        Assert.Equal("none", body.GetProperty("token_endpoint_auth_method").GetString());
+        Assert.False(body.TryGetProperty("client_secret", out _));
+    }
+
     [Fact]
     public async Task MinimalMetadataRegistersACodeClientWithTheAllowedScopes()
     {
@@ -179,18 +191,25 @@ public sealed class ClientRegistrationTests(RegistrationServer server) : IClassF
     }
 
     [Fact]
-    public async Task TheConsentPageIsShownToARegisteredClient()
+    public async Task TheConsentPageIsShownToARegisteredClientEveryTimeAndSaysItRegisteredItself()
     {
         using var http = server.CreateClient();
-        var clientId = (await Registrations.RegisterAsync(http)).GetProperty("client_id").GetString()!;
+        var clientId = (await Registrations.RegisterAsync(http, new Dictionary<string, object?>
+        {
+            ["client_name"] = "Test MCP client", ["redirect_uris"] = new[] { Registrations.LoopbackRedirect },
+        })).GetProperty("client_id").GetString()!;
         using var browser = server.CreateBrowser();
-        await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/");
+        await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(clientId, Registrations.LoopbackRedirect, OAuth.Pkce().Challenge, "openid profile"));
 
+        // Consent was given; the next request asks again, and says where the client leads.
         var page = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(clientId, Registrations.LoopbackRedirect, OAuth.Pkce().Challenge, "openid profile")));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Test MCP client", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.NotNull((await Browser.HtmlAsync(page)).QuerySelector("button[name=consent][value=accept]"));
+        var html = await Browser.HtmlAsync(page);
+        Assert.Contains("Test MCP client", html.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(new Uri(Registrations.LoopbackRedirect).Host, html.QuerySelector(".client-host")!.TextContent);
+        Assert.Contains("registered itself", html.QuerySelector(".origin")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(html.QuerySelector("button[name=consent][value=accept]"));
     }
 
     [Fact]
