@@ -282,7 +282,34 @@ public sealed class MetadataDocumentAttackTests(MetadataDocumentServer server) :
         Assert.NotEqual(HttpStatusCode.OK, refreshed.StatusCode);
     }
 
-    [Fact(Skip = "finding: an anonymous authorization request with a fresh document URL leaves a client row (up to a 32 KB document's worth) that nothing ever removes: no sign-in is needed, the authorization endpoint has no per-address limit and the pruner does not touch client rows, so rows grow without bound; needs pruning of expired document rows without authorizations or tokens (and perhaps a per-address fetch budget)")]
+    [Fact]
+    public async Task AClientSomeoneSignedInWithOutlivesItsDocumentsCacheAndTheRefreshFetchesItAgain()
+    {
+        var url = documents.Origin + "/kept.json";
+        documents.Serve("/kept.json", ClientDocuments.Json(url));
+        using var browser = server.CreateBrowser();
+        var (verifier, challenge) = OAuth.Pkce();
+        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(url, ClientDocuments.Callback, challenge, "openid offline_access")))["code"];
+        var tokens = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = url, ["code"] = code, ["redirect_uri"] = ClientDocuments.Callback, ["code_verifier"] = verifier,
+        }));
+
+        server.Time.Advance(TimeSpan.FromDays(2));
+        using (var scope = server.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Pruner>().PruneAsync(CancellationToken.None);
+        }
+
+        var refreshed = await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = url, ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
+        });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal(2, documents.Hits("/kept.json"));
+    }
+
+    [Fact]
     public async Task ClientRowsThatAnonymousRequestsLeftBehindDoNotOutliveTheirDocuments()
     {
         // Nobody signs in: each request names a fresh URL on a host the attacker controls, and each leaves a client row.

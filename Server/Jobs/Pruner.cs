@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
 using IdentityServer.Registration;
@@ -13,7 +14,7 @@ namespace IdentityServer.Jobs;
 internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration, long Clients = 0);
 
 /// <summary>
-/// Removes registered clients nobody signed in with, then finished tokens, then authorizations left without tokens, then expired sessions — each in short
+/// Removes registered clients nobody signed in with and metadata-document clients whose document expired unused, then finished tokens, then authorizations left without tokens, then expired sessions — each in short
 /// batches, so a big table never holds a long lock and cancellation lands between batches.
 /// </summary>
 internal sealed class Pruner(
@@ -22,6 +23,7 @@ internal sealed class Pruner(
     ApplicationDbContext db,
     SessionManager sessions,
     UnusedClients unusedClients,
+    UnusedDocumentClients unusedDocumentClients,
     IOptions<PruningOptions> pruning,
     IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
@@ -37,7 +39,7 @@ internal sealed class Pruner(
         var threshold = now - Retention;
 
         // Registered clients first: whether one ever signed someone in is read from tokens and authorizations this run may remove.
-        var removedClients = await unusedClients.PruneAsync(now, cancellationToken);
+        var removedClients = await unusedClients.PruneAsync(now, cancellationToken) + await unusedDocumentClients.PruneAsync(now, cancellationToken);
 
         // Tokens next: an authorization is only removable once no token points at it.
         var removedTokens = await tokens.PruneAsync(threshold, cancellationToken);
