@@ -110,14 +110,16 @@ internal sealed class AuthorizationDecision(
 
         var clientName = await applications.GetLocalizedDisplayNameAsync(application, ct) ?? request.ClientId!;
         var formFields = RequestMarkers.ProtocolParameters(parameters).Concat(parameters.Where(p => p.Key == RequestMarkers.Reauthentication)).ToList();
-        return new AuthorizationOutcome.AskConsent(clientName, await SelfDescribedOriginAsync(application, ct), await consentScopes.DescribeAsync(scopes, ct), formFields);
+        return new AuthorizationOutcome.AskConsent(clientName, await SelfDescribedOriginAsync(application, request.RedirectUri, ct), await consentScopes.DescribeAsync(scopes, ct), formFields);
     }
 
     /// <summary>
     /// Where a client that describes itself comes from, for the consent page to show beside its self-chosen name:
-    /// the host of its metadata document, or for a registered client the host its redirect URIs lead to.
+    /// the host of its metadata document, or for a registered client the host this request's code is sent to (OpenIddict
+    /// has checked it is one of the client's redirect URIs). Not its first registered one: a client may register a
+    /// trusted-looking host first and send the code to its own second.
     /// </summary>
-    private async Task<ClientOrigin?> SelfDescribedOriginAsync(object application, CancellationToken ct)
+    private async Task<ClientOrigin?> SelfDescribedOriginAsync(object application, string? redirectUri, CancellationToken ct)
     {
         var settings = await applications.GetSettingsAsync(application, ct);
         if (!settings.TryGetValue(ClientSettings.SelfDescribed, out var kind))
@@ -125,7 +127,7 @@ internal sealed class AuthorizationDecision(
             return null;
         }
 
-        var source = kind == ClientSettings.FromDocument ? await applications.GetClientIdAsync(application, ct) : (await applications.GetRedirectUrisAsync(application, ct)).FirstOrDefault();
+        var source = kind == ClientSettings.FromDocument ? await applications.GetClientIdAsync(application, ct) : redirectUri;
         var host = Uri.TryCreate(source, UriKind.Absolute, out var uri) ? uri.IdnHost : "an unknown host";
         return new ClientOrigin(host, kind == ClientSettings.FromDocument);
     }

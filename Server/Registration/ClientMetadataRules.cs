@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -73,9 +75,9 @@ internal static class ClientMetadataRules
         }
 
         var (name, nameError) = Text(fields, "client_name");
-        if (nameError is not null || (name is not null && (name.Length > options.MaxClientNameLength || name.Any(char.IsControl) || string.IsNullOrWhiteSpace(name))))
+        if (nameError is not null || (name is not null && (name.Length > options.MaxClientNameLength || !IsFitForAName(name) || string.IsNullOrWhiteSpace(name))))
         {
-            return Refuse($"client_name must be a string of 1 to {options.MaxClientNameLength} characters without control characters.");
+            return Refuse($"client_name must be a string of 1 to {options.MaxClientNameLength} characters without control, format or separator characters.");
         }
 
         string? clientUri = null, logoUri = null;
@@ -100,6 +102,15 @@ internal static class ClientMetadataRules
 
         return (new ClientMetadata([.. redirects.Distinct(StringComparer.Ordinal)], [.. grants.Distinct(StringComparer.Ordinal)], scopes, name, clientUri, logoUri), null);
     }
+
+    /// <summary>
+    /// No control, format (bidi marks, embeddings, overrides, isolates, zero-width characters) or line/paragraph
+    /// separator characters: the consent page shows the name inside its own sentence, and such a character makes the
+    /// name read as another text (U+202E turns the rest around) or look like another name while differing from it.
+    /// </summary>
+    private static bool IsFitForAName(string name) =>
+        name.EnumerateRunes().All(r => Rune.GetUnicodeCategory(r)
+            is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator));
 
     private static (ClientMetadata?, RegistrationError?) Refuse(string description) => (null, RegistrationError.Metadata(description));
 

@@ -3,6 +3,7 @@ using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using Application = OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication;
 
 namespace IdentityServer.Registration;
@@ -10,7 +11,8 @@ namespace IdentityServer.Registration;
 /// <summary>
 /// Removes registered clients that never completed a sign-in within <see cref="RegistrationOptions.UnusedClientLifetime"/>
 /// of registering: registration is open to anyone, and a client nobody uses should not live for ever. The prune job runs
-/// this before it prunes tokens and authorizations, and first marks every registered client that has any: a client that
+/// this before it prunes tokens and authorizations, and first marks every registered client that has any (a pushed
+/// request's token does not count: pushing needs no sign-in, and would keep the client for ever): a client that
 /// signed someone in stays, even once those rows are pruned (a revoked consent, an account deleted) and it has none.
 /// </summary>
 internal sealed class UnusedClients(ApplicationDbContext db, IOpenIddictApplicationManager applications, IOptions<RegistrationOptions> options)
@@ -18,7 +20,9 @@ internal sealed class UnusedClients(ApplicationDbContext db, IOpenIddictApplicat
     public async Task<long> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var registered = db.Set<Application>().AsNoTracking().Where(a => a.Settings != null && a.Settings.Contains(RegistrationSettings.TokenHash));
-        var used = await registered.Where(a => !a.Settings!.Contains(RegistrationSettings.SignedIn) && (a.Authorizations.Any() || a.Tokens.Any()))
+        // A pushed authorization request (RFC 9126) stores a request token before anyone signs in: it is no sign-in.
+        var used = await registered.Where(a => !a.Settings!.Contains(RegistrationSettings.SignedIn)
+                && (a.Authorizations.Any() || a.Tokens.Any(t => t.Type != TokenTypeIdentifiers.Private.RequestToken)))
             .Select(a => a.Id!).ToListAsync(cancellationToken);
         foreach (var id in used)
         {
@@ -31,7 +35,8 @@ internal sealed class UnusedClients(ApplicationDbContext db, IOpenIddictApplicat
             }
         }
 
-        var unused = await registered.Where(a => !a.Settings!.Contains(RegistrationSettings.SignedIn) && !a.Authorizations.Any() && !a.Tokens.Any())
+        var unused = await registered.Where(a => !a.Settings!.Contains(RegistrationSettings.SignedIn)
+                && !a.Authorizations.Any() && !a.Tokens.Any(t => t.Type != TokenTypeIdentifiers.Private.RequestToken))
             .Select(a => a.Id!).ToListAsync(cancellationToken);
         var threshold = (now - options.Value.UnusedClientLifetime).ToUnixTimeSeconds();
         long removed = 0;
