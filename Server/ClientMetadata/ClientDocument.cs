@@ -75,7 +75,7 @@ internal sealed record ClientDocument(
         var redirectUris = new List<Uri>();
         foreach (var redirect in redirects)
         {
-            if (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || !RedirectRules.IsAcceptable(uri))
+            if (!RedirectRules.IsAcceptable(redirect, out var uri))
             {
                 return (null, $"redirect URI '{redirect}' is not an https URI, or an http URI on a loopback address, without a fragment");
             }
@@ -84,9 +84,9 @@ internal sealed record ClientDocument(
         }
 
         var name = String(root, "client_name");
-        if (name is { Length: > MaxNameLength } || name?.Any(IsUnfitForAName) == true)
+        if (name is { Length: > MaxNameLength } || (name is not null && !ClientNames.IsFit(name)))
         {
-            return (null, $"client_name must be at most {MaxNameLength} characters, none of them control, line-break or text-direction characters");
+            return (null, $"client_name must be at most {MaxNameLength} characters, none of them control, format (text-direction, zero-width) or line-break characters");
         }
 
         var keys = KeysOf(root, method);
@@ -123,9 +123,6 @@ internal sealed record ClientDocument(
     /// change the direction of text: in a name shown inside this server's own sentences, one of them would turn
     /// the rest of the sentence around (the consent page's "… to access your account?" read backwards).
     /// </summary>
-    private static bool IsUnfitForAName(char c) =>
-        char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
-
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

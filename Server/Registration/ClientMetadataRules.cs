@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using IdentityServer.Oidc;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Registration;
@@ -75,7 +74,7 @@ internal static class ClientMetadataRules
         }
 
         var (name, nameError) = Text(fields, "client_name");
-        if (nameError is not null || (name is not null && (name.Length > options.MaxClientNameLength || !IsFitForAName(name) || string.IsNullOrWhiteSpace(name))))
+        if (nameError is not null || (name is not null && (name.Length > options.MaxClientNameLength || !ClientNames.IsFit(name))))
         {
             return Refuse($"client_name must be a string of 1 to {options.MaxClientNameLength} characters without control, format or separator characters.");
         }
@@ -102,15 +101,6 @@ internal static class ClientMetadataRules
 
         return (new ClientMetadata([.. redirects.Distinct(StringComparer.Ordinal)], [.. grants.Distinct(StringComparer.Ordinal)], scopes, name, clientUri, logoUri), null);
     }
-
-    /// <summary>
-    /// No control, format (bidi marks, embeddings, overrides, isolates, zero-width characters) or line/paragraph
-    /// separator characters: the consent page shows the name inside its own sentence, and such a character makes the
-    /// name read as another text (U+202E turns the rest around) or look like another name while differing from it.
-    /// </summary>
-    private static bool IsFitForAName(string name) =>
-        name.EnumerateRunes().All(r => Rune.GetUnicodeCategory(r)
-            is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator));
 
     private static (ClientMetadata?, RegistrationError?) Refuse(string description) => (null, RegistrationError.Metadata(description));
 

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using IdentityServer.Oidc;
 
 namespace IdentityServer.Registration;
 
 /// <summary>What a registered client's URIs may be.</summary>
-internal static partial class RegistrationUris
+internal static class RegistrationUris
 {
     /// <summary>
     /// Why a redirect URI cannot be registered, or null. A registered client is public and unvetted, so its codes may
@@ -21,7 +21,7 @@ internal static partial class RegistrationUris
         return uri.Scheme switch
         {
             "https" => null,
-            "http" when IsLoopback(uri) && LoopbackAsWritten().IsMatch(value) => null,
+            "http" when IsLoopback(uri) && RedirectRules.IsLoopbackAsWritten(value) => null,
             "http" => "must use https; http only to a loopback address (127.0.0.1, [::1] or localhost).",
             _ => "must use https, or http to a loopback address; other schemes are not accepted.",
         };
@@ -34,13 +34,6 @@ internal static partial class RegistrationUris
 
     /// <summary>The exact loopback names RFC 8252 §7.3 and §8.3 speak of; other names that resolve to this machine do not count.</summary>
     private static bool IsLoopback(Uri uri) => uri.Host is "127.0.0.1" or "[::1]" or "localhost";
-
-    /// <summary>
-    /// The loopback authority as written, not only as <see cref="Uri"/> reads it: Uri takes <c>http://[::1]x/cb</c>
-    /// for host [::1], a string a browser refuses or reads otherwise, and the registered string is what is compared.
-    /// </summary>
-    [GeneratedRegex(@"\Ahttp://(127\.0\.0\.1|\[::1\]|localhost)(:[0-9]{1,5})?([/?]|\z)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex LoopbackAsWritten();
 
     private static (Uri? Uri, string? Problem) Absolute(string value, int maxLength)
     {

@@ -87,6 +87,9 @@ public sealed class MetadataDocumentRefusalTests(MetadataDocumentServer server) 
     [InlineData("secret", "carries a client secret")]
     [InlineData("http-redirect", "is not an https URI")]
     [InlineData("not-json", "is not valid JSON")]
+    [InlineData("zero-width-name", "client_name must be at most")]
+    [InlineData("loopback-look-alike", "is not an https URI")]
+    [InlineData("spaced-redirect", "is not an https URI")]
     public async Task ADocumentAskingForWhatThisServerDoesNotAllowIsRefused(string spoil, string reason)
     {
         var url = documents.Origin + "/spoiled-" + spoil + ".json";
@@ -96,6 +99,9 @@ public sealed class MetadataDocumentRefusalTests(MetadataDocumentServer server) 
             "implicit" => ClientDocuments.Json(url, grantTypes: ["implicit"]),
             "secret" => ClientDocuments.Json(url, extra: new() { ["client_secret"] = "s3cret" }),
             "http-redirect" => ClientDocuments.Json(url, redirectUris: ["http://tool.example/callback"]),
+            "zero-width-name" => ClientDocuments.Json(url, name: "Demo\u200Bweb app"),
+            "loopback-look-alike" => ClientDocuments.Json(url, redirectUris: ["http://[::1]x/callback"]),
+            "spaced-redirect" => ClientDocuments.Json(url, redirectUris: [" https://tool.example/callback"]),
             _ => "{\"client_id\": ",
         };
         documents.Serve("/spoiled-" + spoil + ".json", body);
