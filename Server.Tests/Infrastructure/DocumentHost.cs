@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,13 +27,23 @@ public sealed class DocumentHost : IAsyncDisposable
         Origin = origin;
     }
 
-    /// <summary>http://127.0.0.1:port, no trailing slash.</summary>
+    /// <summary>http://127.0.0.1:port (https:// when started with a certificate), no trailing slash.</summary>
     public string Origin { get; }
 
-    public static async Task<DocumentHost> StartAsync()
+    /// <summary>Plain http, or https with <paramref name="certificate"/> (see <see cref="TestDocumentCertificate"/>).</summary>
+    public static async Task<DocumentHost> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        }
+
         var app = builder.Build();
         DocumentHost? host = null;
         app.Run(async context => await host!.ServeAsync(context));

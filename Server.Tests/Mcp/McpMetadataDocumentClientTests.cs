@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Authentication;
 
@@ -38,28 +39,32 @@ public sealed class McpMetadataDocumentClientTests(McpMetadataDocumentClientTest
     }
 
     /// <summary>
-    /// The SDK takes a document only over https, and this server trusts no test certificate, so the fetch fails here
-    /// (the document host speaks plain http): what this shows is the SDK reading discovery and choosing the document.
+    /// The SDK takes a document only over https: served by an https host on a loopback port whose certificate the
+    /// identity server is told to trust (the one trust a test can add), the SDK names it by
+    /// <see cref="ClientOAuthOptions.ClientMetadataDocumentUri"/> and signs in with it, registering nothing.
     /// </summary>
     [Fact]
-    public async Task GivenAnHttpsDocumentTheSdkUsesItAsItsClientIdBecauseDiscoveryAdvertisesDocuments()
+    public async Task GivenItsClientMetadataDocumentUriTheSdkSignsInWithTheHttpsDocumentAsItsClientId()
     {
-        var document = new UriBuilder(Publish(url => ClientDocuments.Json(url, [ClientDocuments.Callback]))) { Scheme = Uri.UriSchemeHttps }.Uri;
+        await using var https = await DocumentHost.StartAsync(TestDocumentCertificate.Certificate);
+        var document = https.Serve("/sdk-client.json", ClientDocuments.Json(https.Origin + "/sdk-client.json", [ClientDocuments.Callback], name: "Test MCP client"));
         using var cancel = new CancellationTokenSource(McpSdkClient.Patience);
         using var person = new BrowserStandIn(hosts.Identity);
         using var sdk = new McpSdkClient();
 
-        await Assert.ThrowsAsync<McpException>(() => sdk.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
+        var sub = await sdk.WhoAmIAsync(hosts.Mcp.Url, new ClientOAuthOptions
         {
-            ClientMetadataDocumentUri = document,
+            ClientMetadataDocumentUri = new Uri(document),
             RedirectUri = new Uri(SdkRedirect),
             AuthorizationCallbackHandler = person.HandleAsync,
-        }, cancel.Token));
+        }, cancel.Token);
 
-        Assert.Equal(document.AbsoluteUri, OAuth.Query(Assert.Single(person.AuthorizationRequests))["client_id"]);
+        Assert.StartsWith("https://", document, StringComparison.Ordinal);
+        Assert.Equal(document, OAuth.Query(Assert.Single(person.AuthorizationRequests))["client_id"]);
+        Assert.Equal(document, sdk.FormSentTo(hosts.Issuer + "connect/token")["client_id"]);
         Assert.DoesNotContain(sdk.Sent, s => s.Request.RequestUri!.AbsolutePath == "/connect/register");
-        Assert.Equal(HttpStatusCode.BadRequest, person.Page!.StatusCode);
-        Assert.Contains("could not be fetched", person.PageText, StringComparison.Ordinal);
+        Assert.Equal(await hosts.AliceIdAsync(), sub);
+        Assert.Equal(1, https.Hits("/sdk-client.json"));
     }
 
     [Fact]
@@ -172,6 +177,7 @@ public sealed class McpMetadataDocumentClientTests(McpMetadataDocumentClientTest
             server.Settings["IdentityServer:ClientMetadataDocuments:ConnectTimeout"] = "00:00:01";
             server.Settings["IdentityServer:ClientMetadataDocuments:MaxDocumentBytes"] = MaxDocumentBytes.ToString(CultureInfo.InvariantCulture);
             server.Settings["IdentityServer:Resources:0:AllowSelfDescribedClients"] = "true";
+            server.TestServices.Add(services => services.AddSingleton(TestDocumentCertificate.Trust));
         }
     }
 }

@@ -15,6 +15,7 @@ internal static class ClientMetadataSetup
         }
 
         services.AddSingleton<HostResolver>();
+        services.AddSingleton<DocumentTls>();
         services.AddSingleton<DocumentFetcher>();
         services.AddScoped<MetadataDocumentClients>();
         services.AddSingleton<MetadataDocumentHandler.RequireDocumentClientId>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ internal sealed class DocumentFetcher : IDisposable
     private readonly HttpClient client;
     private readonly SemaphoreSlim slots;
 
-    public DocumentFetcher(IOptions<ClientMetadataOptions> options, HostResolver resolver)
+    public DocumentFetcher(IOptions<ClientMetadataOptions> options, HostResolver resolver, DocumentTls tls)
     {
         this.options = options.Value;
         this.resolver = resolver;
@@ -33,6 +34,7 @@ internal sealed class DocumentFetcher : IDisposable
             MaxResponseHeadersLength = 16,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = ConnectAsync,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, chain, errors) => tls.IsTrusted(certificate, chain, errors) },
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

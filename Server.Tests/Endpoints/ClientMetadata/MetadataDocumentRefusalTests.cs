@@ -65,6 +65,15 @@ public sealed class MetadataDocumentRefusalTests(MetadataDocumentServer server) 
         await AssertRefusedAsync(url, $"resolves to {address}, a private, loopback, link-local or reserved address");
 
     [Fact]
+    public async Task ADocumentServedWithACertificateTheSystemDoesNotTrustIsRefused()
+    {
+        await using var https = await DocumentHost.StartAsync(TestDocumentCertificate.Certificate);
+        var url = https.Serve("/self-signed.json", ClientDocuments.Json(https.Origin + "/self-signed.json"));
+        await AssertRefusedAsync(url, "could not be fetched");
+        Assert.Equal(0, https.Hits("/self-signed.json"));
+    }
+
+    [Fact]
     public async Task ARedirectIsNotFollowed()
     {
         var target = documents.Serve("/real.json", ClientDocuments.Json(documents.Origin + "/moved.json"));
