@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
@@ -64,8 +63,7 @@ internal sealed partial class MetadataDocumentClients(
                 return null;
             }
 
-            if (settings.TryGetValue(ClientSettings.DocumentExpires, out var expires)
-                && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var until) && until > time.GetUtcNow())
+            if (!ClientSettings.DocumentHasExpired(settings, time.GetUtcNow()))
             {
                 return null;
             }
@@ -150,7 +148,7 @@ internal sealed partial class MetadataDocumentClients(
         d.RedirectUris.UnionWith(document.RedirectUris);
         SelfDescribedClients.Apply(d, document.GrantTypes, declared.CurrentValue);
         d.Settings[ClientSettings.SelfDescribed] = ClientSettings.FromDocument;
-        d.Settings[ClientSettings.DocumentExpires] = expires.ToString("O", CultureInfo.InvariantCulture);
+        d.Settings[ClientSettings.DocumentExpires] = ClientSettings.DocumentExpiry(expires);
         return d;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
 using Microsoft.EntityFrameworkCore;
@@ -25,8 +24,7 @@ internal sealed class UnusedDocumentClients(ApplicationDbContext db, IOpenIddict
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (await applications.FindByIdAsync(id, cancellationToken) is { } application
-                && (await applications.GetSettingsAsync(application, cancellationToken)).TryGetValue(ClientSettings.DocumentExpires, out var expires)
-                && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var until) && until <= now)
+                && ClientSettings.DocumentHasExpired(await applications.GetSettingsAsync(application, cancellationToken), now))
             {
                 await applications.DeleteAsync(application, cancellationToken);
                 removed++;

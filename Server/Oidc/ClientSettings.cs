@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IdentityServer.Oidc;
 
 /// <summary>The per-client settings this server keeps beside OpenIddict's own in an application's settings.</summary>
@@ -21,4 +23,11 @@ internal static class ClientSettings
 
     /// <summary>When a metadata document client's document must be fetched again (round-trip date).</summary>
     public const string DocumentExpires = "idsrv:document_expires";
+
+    /// <summary>Whether a metadata document client's document must be fetched again (or has no expiry recorded).</summary>
+    public static bool DocumentHasExpired(IReadOnlyDictionary<string, string> settings, DateTimeOffset now) =>
+        !settings.TryGetValue(DocumentExpires, out var expires)
+        || !DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var until) || until <= now;
+
+    public static string DocumentExpiry(DateTimeOffset expires) => expires.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -12,16 +12,19 @@ namespace IdentityServer.Oidc;
 /// </summary>
 internal static class SelfDescribedClients
 {
+    /// <summary>The endpoints and response type of a code + PKCE client, whatever its grants and scopes.</summary>
+    public static readonly string[] CodeFlowPermissions =
+    [
+        Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization, Permissions.Endpoints.Token,
+        Permissions.Endpoints.Revocation, Permissions.Endpoints.EndSession, Permissions.ResponseTypes.Code,
+    ];
+
     public static void Apply(OpenIddictApplicationDescriptor d, IReadOnlyCollection<string> grantTypes, SeedOptions declared)
     {
         d.ApplicationType = ApplicationTypes.Web;
         d.ConsentType = ConsentTypes.Systematic;
         d.Permissions.Clear();
-        d.Permissions.UnionWith([
-            Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization, Permissions.Endpoints.Token,
-            Permissions.Endpoints.Revocation, Permissions.Endpoints.EndSession, Permissions.ResponseTypes.Code,
-            Permissions.GrantTypes.AuthorizationCode, Permissions.Scopes.Profile, Permissions.Scopes.Email,
-        ]);
+        d.Permissions.UnionWith([.. CodeFlowPermissions, Permissions.GrantTypes.AuthorizationCode, Permissions.Scopes.Profile, Permissions.Scopes.Email]);
         if (grantTypes.Contains(GrantTypes.RefreshToken))
         {
             d.Permissions.Add(Permissions.GrantTypes.RefreshToken);

@@ -28,8 +28,7 @@ internal sealed class RegisteredClients(IOpenIddictApplicationManager applicatio
         };
         descriptor.RedirectUris.UnionWith(metadata.RedirectUris.Select(u => new Uri(u, UriKind.Absolute)));
         descriptor.Permissions.UnionWith([
-            Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization, Permissions.Endpoints.Token,
-            Permissions.Endpoints.Revocation, Permissions.Endpoints.EndSession, Permissions.ResponseTypes.Code,
+            .. SelfDescribedClients.CodeFlowPermissions,
             .. metadata.GrantTypes.Select(g => Permissions.Prefixes.GrantType + g),
             .. metadata.Scopes.Where(s => s != Scopes.OpenId).Select(s => Permissions.Prefixes.Scope + s),
         ]);
