@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
 using IdentityServer.ClientMetadata;
@@ -22,6 +23,7 @@ builder.AddTelemetry(settings.Telemetry);
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddDatabase(settings.Database, builder.Environment)
+    .AddAudit()
     .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
     .AddSessions()
     .AddBackchannelLogout(settings.BackchannelLogout)

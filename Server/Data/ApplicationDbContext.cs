@@ -22,11 +22,14 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<ConfiguredEntry> ConfiguredEntries => Set<ConfiguredEntry>();
 
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
         builder.ConfigureSessions();
+        builder.ConfigureAudit();
 
         // The prune job filters on these; OpenIddict's model does not index them.
         builder.Entity<OpenIddictEntityFrameworkCoreToken>(token =>

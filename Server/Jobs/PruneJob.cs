@@ -40,7 +40,7 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Pru
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var result = await scope.ServiceProvider.GetRequiredService<Pruner>().PruneAsync(cancellationToken);
-                LogPruned(result.Tokens, result.Authorizations, result.Sessions, result.Clients, (long)result.Duration.TotalMilliseconds);
+                LogPruned(result.Tokens, result.Authorizations, result.Sessions, result.Clients, result.AuditEvents, (long)result.Duration.TotalMilliseconds);
                 metrics.Pruned(result.Tokens, result.Authorizations, result.Sessions, result.Clients);
                 return result;
             }
@@ -61,8 +61,8 @@ internal sealed partial class PruneJob(IServiceScopeFactory scopes, IOptions<Pru
     [LoggerMessage(Level = LogLevel.Debug, Message = "Prune skipped: another instance holds this period's lease")]
     private partial void LogSkipped();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Tokens} token(s), {Authorizations} authorization(s), {Sessions} session(s), {Clients} unused registered client(s) in {Milliseconds} ms")]
-    private partial void LogPruned(long tokens, long authorizations, long sessions, long clients, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Tokens} token(s), {Authorizations} authorization(s), {Sessions} session(s), {Clients} unused registered client(s), {AuditEvents} audit event(s) in {Milliseconds} ms")]
+    private partial void LogPruned(long tokens, long authorizations, long sessions, long clients, long auditEvents, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prune attempt {Attempt} of {MaxAttempts} failed; retrying")]
     private partial void LogRetry(Exception exception, int attempt, int maxAttempts);

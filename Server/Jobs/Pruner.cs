@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IdentityServer.Audit;
 using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
@@ -11,10 +12,10 @@ using OpenIddict.EntityFrameworkCore.Models;
 
 namespace IdentityServer.Jobs;
 
-internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration, long Clients = 0);
+internal sealed record PruneResult(long Tokens, long Authorizations, long Sessions, TimeSpan Duration, long Clients = 0, long AuditEvents = 0);
 
 /// <summary>
-/// Removes registered clients nobody signed in with and metadata-document clients whose document expired unused, then finished tokens, then authorizations left without tokens, then expired sessions — each in short
+/// Removes registered clients nobody signed in with and metadata-document clients whose document expired unused, then finished tokens, then authorizations left without tokens, then expired sessions, then audit events older than their retention — each in short
 /// batches, so a big table never holds a long lock and cancellation lands between batches.
 /// </summary>
 internal sealed class Pruner(
@@ -24,6 +25,7 @@ internal sealed class Pruner(
     SessionManager sessions,
     UnusedClients unusedClients,
     UnusedDocumentClients unusedDocumentClients,
+    AuditQuery audit,
     IOptions<PruningOptions> pruning,
     IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
@@ -45,7 +47,8 @@ internal sealed class Pruner(
         var removedTokens = await tokens.PruneAsync(threshold, cancellationToken);
         var removedAuthorizations = await authorizations.PruneAsync(threshold, cancellationToken);
         var removedSessions = await PruneSessionsAsync(now, cancellationToken);
-        return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed, removedClients);
+        var removedEvents = await audit.PruneAsync(now - pruning.Value.AuditRetention, cancellationToken);
+        return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed, removedClients, removedEvents);
     }
 
     private async Task<long> PruneSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ internal sealed class PruningOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan? Retention { get; set; }
 
+    /// <summary>How long audit events are kept (<c>AuditEvents</c>); older ones are removed by this job.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>The first run comes this long after start-up, plus up to the same again at random.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan FirstRunDelay { get; set; } = TimeSpan.FromMinutes(1);

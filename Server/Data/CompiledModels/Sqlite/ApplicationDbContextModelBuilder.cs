@@ -11,13 +11,14 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8c8c12c3-49e9-429d-a964-d547de9f36df"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("2a04875e-5412-4dac-b370-34dbea5a0ddf"), entityTypeCount: 18)
         {
         }
 
         partial void Initialize()
         {
             var applicationUser = ApplicationUserEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var backchannelLogoutNotice = BackchannelLogoutNoticeEntityType.Create(this);
             var configuredEntry = ConfiguredEntryEntityType.Create(this);
             var jobLease = JobLeaseEntityType.Create(this);
@@ -46,6 +47,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             OpenIddictEntityFrameworkCoreTokenEntityType.CreateForeignKey2(openIddictEntityFrameworkCoreToken, openIddictEntityFrameworkCoreAuthorization);
 
             ApplicationUserEntityType.CreateAnnotations(applicationUser);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             BackchannelLogoutNoticeEntityType.CreateAnnotations(backchannelLogoutNotice);
             ConfiguredEntryEntityType.CreateAnnotations(configuredEntry);
             JobLeaseEntityType.CreateAnnotations(jobLease);
