@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.Admin;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.ClientMetadata;
 using IdentityServer.Configuration;
@@ -29,7 +30,7 @@ public sealed class OptionsValidationTests
 
     private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
-        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions());
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions(), new AdminOptions());
 
     [Fact]
     public void EveryFeaturesDefaultsAreValid()

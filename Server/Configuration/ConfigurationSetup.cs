@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.Admin;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
@@ -42,7 +43,8 @@ internal static class ConfigurationSetup
             sections.Add(SeedOptions.Section, new SeedOptionsValidator()),
             sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()),
             sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()),
-            sections.Add(RegistrationOptions.Section, new RegistrationOptionsValidator()));
+            sections.Add(RegistrationOptions.Section, new RegistrationOptionsValidator()),
+            sections.Add(AdminOptions.Section, new AdminOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));

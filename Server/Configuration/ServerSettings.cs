@@ -1,5 +1,6 @@
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
+using IdentityServer.Admin;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
@@ -36,4 +37,5 @@ internal sealed record ServerSettings(
     SeedOptions Declared,
     BackchannelLogoutOptions BackchannelLogout,
     ClientMetadataOptions ClientMetadata,
-    RegistrationOptions Registration);
+    RegistrationOptions Registration,
+    AdminOptions Admin);
