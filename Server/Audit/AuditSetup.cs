@@ -6,7 +6,7 @@ internal static class AuditSetup
 {
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
-        services.AddHttpContextAccessor().AddScoped<AuditTrail>().AddScoped<AuditQuery>();
+        services.AddHttpContextAccessor().AddSingleton<AuditTrail>().AddScoped<AuditQuery>();
         services.AddOpenIddict().AddServer(server => server
             .AddEventHandler(ProtocolFailureAuditHandler<ApplyTokenResponseContext>.Descriptor(tokenEndpoint: true))
             .AddEventHandler(ProtocolFailureAuditHandler<ApplyIntrospectionResponseContext>.Descriptor(tokenEndpoint: false))

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using IdentityServer.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace IdentityServer.Audit;
 
@@ -8,7 +7,7 @@ namespace IdentityServer.Audit;
 /// Records audit events: a row in <c>AuditEvents</c> and a structured log event with the same fields. Values are cut
 /// to their column's length (a typed user name can be anything) so recording never fails on the input's size.
 /// </summary>
-internal sealed partial class AuditTrail(ApplicationDbContext db, TimeProvider time, IHttpContextAccessor http, ILogger<AuditTrail> logger)
+internal sealed partial class AuditTrail(IServiceScopeFactory scopes, TimeProvider time, IHttpContextAccessor http, ILogger<AuditTrail> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -28,16 +27,12 @@ internal sealed partial class AuditTrail(ApplicationDbContext db, TimeProvider t
         };
         Recorded(logger, entry.Type, entry.UserId, entry.UserName, entry.ClientId, entry.Actor, entry.Address, entry.Reason);
 
-        // The request's own context: identity and OpenIddict managers save as they go, so nothing else is pending here.
-        var tracked = db.AuditEvents.Add(entry);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        finally
-        {
-            tracked.State = EntityState.Detached;
-        }
+        // A context of its own: the request's may hold a change that just failed (a concurrency conflict the
+        // caller answered with an error), which saving again would throw on. Contexts are pooled, so this is cheap.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        db.AuditEvents.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static string? Cut(string? value, int length) => value is { Length: > 0 } && value.Length > length ? value[..length] : value;
