@@ -6,6 +6,7 @@ using IdentityServer.Jobs;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Tests.Audit;
 
@@ -167,6 +168,21 @@ public sealed class AuditTrailTests(ServerFactory server) : IClassFixture<Server
         {
             Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task EachEventIsAlsoAStructuredLogEntryWithoutThePassword()
+    {
+        var logs = new LogCollector();
+        using var own = new ServerFactory();
+        own.TestServices.Add(services => services.AddSingleton<ILoggerProvider>(logs));
+        using var browser = own.CreateBrowser();
+        await People.SignInAsync(browser, "alice", "log-canary-password-7");
+
+        var entry = Assert.Single(logs.Entries, e => e.Contains("Audit signin.failed", StringComparison.Ordinal));
+        Assert.Contains("(alice)", entry, StringComparison.Ordinal);
+        Assert.Contains("reason wrong_password", entry, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.Contains("log-canary-password-7", StringComparison.Ordinal));
     }
 
     [Fact]
