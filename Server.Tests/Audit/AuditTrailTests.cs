@@ -183,6 +183,11 @@ public sealed class AuditTrailTests(ServerFactory server) : IClassFixture<Server
         Assert.Contains("(alice)", entry, StringComparison.Ordinal);
         Assert.Contains("reason wrong_password", entry, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Entries, e => e.Contains("log-canary-password-7", StringComparison.Ordinal));
+
+        // A typed name cannot start a forged line of its own in a text log.
+        await People.SignInAsync(browser, "mallory\nAudit signin.succeeded: user 1 (admin)", "whatever it is");
+        var forged = Assert.Single(logs.Entries, e => e.Contains("mallory", StringComparison.Ordinal));
+        Assert.Contains("mallory?Audit", forged, StringComparison.Ordinal);
     }
 
     [Fact]

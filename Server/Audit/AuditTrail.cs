@@ -23,7 +23,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, TimeProvid
             Actor = Cut(record.Actor, 256),
             Address = Cut(http.HttpContext?.Connection.RemoteIpAddress?.ToString(), 64),
             Reason = Cut(record.Reason, 128),
-            Details = record.Details is null ? null : Cut(JsonSerializer.Serialize(record.Details, Json), 8000),
+            Details = DetailsOf(record.Details),
         };
         Recorded(logger, entry.Type, entry.UserId, entry.UserName, entry.ClientId, entry.Actor, entry.Address, entry.Reason);
 
@@ -35,7 +35,32 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, TimeProvid
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static string? Cut(string? value, int length) => value is { Length: > 0 } && value.Length > length ? value[..length] : value;
+    /// <summary>Details too long for their column are replaced rather than cut, so what is stored is always whole JSON.</summary>
+    private static string? DetailsOf(object? details) =>
+        details is null ? null
+        : JsonSerializer.Serialize(details, Json) is { Length: <= 8000 } json ? json
+        : JsonSerializer.Serialize(new { truncated = true }, Json);
+
+    /// <summary>
+    /// Cut to the column's length, with control characters replaced: a typed user name ends up in text logs, where a
+    /// line break would let it forge an entry of its own.
+    /// </summary>
+    private static string? Cut(string? value, int length)
+    {
+        if (value is not { Length: > 0 })
+        {
+            return value;
+        }
+
+        var cut = value.Length > length ? value[..length] : value;
+        return cut.Any(char.IsControl) ? string.Create(cut.Length, cut, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        }) : cut;
+    }
 
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information,
         Message = "Audit {AuditType}: user {UserId} ({UserName}), client {ClientId}, actor {Actor}, address {Address}, reason {Reason}")]
