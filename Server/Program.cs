@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Admin;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
@@ -33,6 +34,7 @@ builder.Services
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
+    .AddAdminApi()
     .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
     .AddHealth()
     .AddSeeding()
