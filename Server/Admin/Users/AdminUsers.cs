@@ -123,7 +123,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
     }
 
     public Task<AdminResult<UserActionResult>> LockAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "locked", refuseSelf: true, async user =>
+        ActAsync(id, actor, "locked", refuseSelf: true, declaredToo: true, async user =>
         {
             await users.SetLockoutEnabledAsync(user, true);
             await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
@@ -131,7 +131,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         }, ct);
 
     public Task<AdminResult<UserActionResult>> UnlockAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "unlocked", refuseSelf: false, async user =>
+        ActAsync(id, actor, "unlocked", refuseSelf: false, declaredToo: true, async user =>
         {
             await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
@@ -140,7 +140,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
 
     /// <summary>Second factor off, a new authenticator key (the old app's codes stop), no recovery codes, every session ended.</summary>
     public Task<AdminResult<UserActionResult>> ResetTwoFactorAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "twofactor_reset", refuseSelf: false, async user =>
+        ActAsync(id, actor, "twofactor_reset", refuseSelf: false, declaredToo: true, async user =>
         {
             await users.SetTwoFactorEnabledAsync(user, false);
             await users.ResetAuthenticatorKeyAsync(user);
@@ -153,7 +153,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
     /// reset-password email when their address is confirmed; they choose a new password through its link.
     /// </summary>
     public Task<AdminResult<UserActionResult>> ForcePasswordResetAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "password_reset_forced", refuseSelf: true, async user =>
+        ActAsync(id, actor, "password_reset_forced", refuseSelf: true, declaredToo: false, async user =>
         {
             if (await users.HasPasswordAsync(user))
             {
@@ -195,23 +195,31 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         return new AdminResult<UserView>.Done(before);
     }
 
-    private async Task<AdminResult<UserActionResult>> ActAsync(string id, AdminActor actor, string verb, bool refuseSelf,
+    /// <param name="declaredToo">
+    /// Whether the action applies to users configuration declares. Locking, unlocking and resetting 2FA do: configuration
+    /// declares neither lockout nor a second factor, so the seeder never undoes them. A forced password reset does not:
+    /// the seeder would put the declared password back at the next start.
+    /// </param>
+    private async Task<AdminResult<UserActionResult>> ActAsync(string id, AdminActor actor, string verb, bool refuseSelf, bool declaredToo,
         Func<ApplicationUser, Task<(int Ended, bool? Sent)>> act, CancellationToken ct)
     {
         var (user, refusal) = await WritableAsync<UserActionResult>(id, ct);
-        if (user is null)
+        if (user is null && (!declaredToo || refusal is not AdminResult<UserActionResult>.ManagedByConfiguration))
         {
             return refusal!;
         }
+
+        user ??= (await users.FindByIdAsync(id))!;
 
         if (refuseSelf && user.Id == actor.UserId)
         {
             return new AdminResult<UserActionResult>.Conflict("You cannot do this to your own account here; ask another administrator.");
         }
 
-        var before = await ViewAsync(user, configured: false);
+        var configured = refusal is not null;
+        var before = await ViewAsync(user, configured);
         var (ended, sent) = await act(user);
-        var after = await ViewAsync(user, configured: false);
+        var after = await ViewAsync(user, configured);
         await RecordAsync(verb, user, actor, before, after, ct);
         return new AdminResult<UserActionResult>.Done(new UserActionResult(after, ended, sent));
     }
