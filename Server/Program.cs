@@ -1,5 +1,5 @@
 using IdentityServer.Accounts;
-using IdentityServer.Admin;
+using IdentityServer.Admin.Setup;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
