@@ -65,6 +65,7 @@ internal static class AdminApiSetup
             {
                 context.Response.Headers.CacheControl = "no-store";
                 context.Response.Headers.XContentTypeOptions = "nosniff";
+                AdminOpenApi.AddReferenceHeaders(context);
                 return next(context);
             });
             branch.UseStatusCodePages();
