@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Admin.Setup;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
@@ -33,6 +34,7 @@ builder.Services
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddRateLimits(settings.RateLimits)
+    .AddAdminApi()
     .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
     .AddHealth()
     .AddSeeding()
@@ -46,6 +48,7 @@ app.UseProductionErrorPages();
 app.UseMiddleware<DatabaseUnavailable>();
 app.UseMiddleware<MalformedForms>();
 app.UseStaticFiles();
+app.UseAdminApi();
 app.UseRateLimits();
 app.UseRouting();
 app.UseAuthentication();
@@ -56,6 +59,7 @@ app.MapProtocolEndpoints();
 app.MapRegistration(settings.Registration);
 app.MapHealth();
 app.MapExternalSignIn();
+app.MapAdminApi(settings.Admin);
 app.MapTelemetry(settings.Telemetry);
 
 if (!await app.TryRunCommandAsync(args))

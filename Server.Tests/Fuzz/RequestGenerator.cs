@@ -67,6 +67,15 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
             post ? Encoding.ASCII.GetBytes(encoded) : null, post ? "application/x-www-form-urlencoded" : null);
     }
 
+    /// <summary>The admin API's path parameters and values that name something real (or nearly).</summary>
+    private (string Placeholder, Func<string[]> Known)[] AdminPlaceholders =>
+    [
+        ("{clientId}", () => [OAuth.Spa, OAuth.Machine, FuzzCallers.AdminCli, "fuzz-1", "unknown-client", callers.RegisteredClientId]),
+        ("{name}", () => ["api", "openid", "fuzz-scope-1", "unknown"]),
+        ("{id}", () => [callers.AliceId, callers.VictimId, Guid.NewGuid().ToString(), ""]),
+        ("{handle}", () => ["AAAAAAAAAAAA", "short", "zzzzzzzzzzzz"]),
+    ];
+
     private FuzzRequest Chaotic(FuzzTarget target)
     {
         var method = input.Chance(0.04) ? input.Pick(OtherMethods) : input.Pick(target.Methods);
@@ -180,6 +189,15 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
             7 => input.Pick([OAuth.Spa, "unknown-client", ""]),
             _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
         }, StringComparison.Ordinal);
+        foreach (var (placeholder, known) in AdminPlaceholders)
+        {
+            path = path.Replace(placeholder, input.Next(10) switch
+            {
+                < 7 => input.Pick(known()),
+                _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
+            }, StringComparison.Ordinal);
+        }
+
         return input.Next(100) switch
         {
             < 4 => path.ToUpperInvariant(),
