@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Admin.Console;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;
@@ -32,6 +33,7 @@ builder.Services
     .AddClientMetadataDocuments(settings.ClientMetadata)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
+    .AddAdminConsole()
     .AddRateLimits(settings.RateLimits)
     .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
     .AddHealth()
