@@ -21,7 +21,7 @@ internal static class AdminConsoleSetup
         services.Configure<RazorPagesOptions>(o => o.Conventions
             .AuthorizeFolder("/Admin", ConsoleAccessRequirement.Policy)
             .AllowAnonymousToPage(ConsoleAccessResults.DeniedPath));
-        services.AddScoped<ConsoleDashboard>();
+        services.AddScoped<ConsoleDashboard>().AddScoped<ConsoleSessions>().AddScoped<ConsoleAudit>();
         return services;
     }
 }
