@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Admin;
 using IdentityServer.Admin.Console;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
@@ -35,6 +36,7 @@ builder.Services
     .AddPages()
     .AddAdminConsole()
     .AddRateLimits(settings.RateLimits)
+    .AddAdminApi()
     .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
     .AddHealth()
     .AddSeeding()

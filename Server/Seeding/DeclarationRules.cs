@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using IdentityServer.Admin;
 using IdentityServer.BackchannelLogout;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,7 +16,8 @@ internal static class DeclarationRules
     public const string TokenExchange = "token_exchange";
 
     private static readonly string[] KnownGrants = ["authorization_code", "refresh_token", "client_credentials", DeviceCode, TokenExchange];
-    private static readonly string[] BuiltInScopes = ["openid", "profile", "email", "roles", "offline_access"];
+    /// <summary>The scopes the server always knows; the admin scopes are granted only as <c>Admin/AdminScopeGrant</c> allows.</summary>
+    private static readonly string[] BuiltInScopes = ["openid", "profile", "email", "roles", "offline_access", AdminOptions.ReadScope, AdminOptions.WriteScope];
 
     public static IEnumerable<ValidationResult> Check(SeedOptions declared)
     {

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using IdentityServer.Data;
+using IdentityServer.Oidc;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace IdentityServer.Admin;
+
+/// <summary>Who an admin access token speaks for: its client (client_credentials), or a person who still holds the admin role and is not locked.</summary>
+internal sealed class AdminCallers(UserManager<ApplicationUser> users, TimeProvider time)
+{
+    public async Task<AdminActor?> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var subject = principal.GetClaim(Claims.Subject);
+        var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault();
+        if (subject is null)
+        {
+            return null;
+        }
+
+        if (subject == clientId)
+        {
+            return new AdminActor(subject, null);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var user = await users.FindByIdAsync(subject);
+        if (!LockedAccountTokens.CanUseTokens(user, time.GetUtcNow()) || !await users.IsInRoleAsync(user, AdminOptions.Role))
+        {
+            return null;
+        }
+
+        return new AdminActor(user.UserName!, user.Id);
+    }
+
+    /// <summary>The caller the authorization handler resolved for this request.</summary>
+    public static AdminActor Current(HttpContext context) =>
+        context.Items[typeof(AdminActor)] as AdminActor ?? throw new InvalidOperationException("An admin endpoint ran without its authorization policy.");
+}

@@ -1,0 +1,46 @@
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace IdentityServer.Admin;
+
+/// <summary>
+/// Where admin scopes are granted. A token with <c>admin.read</c> or <c>admin.write</c> is for the admin API
+/// (audience <c>admin-api</c>). A client must be permitted the scopes (configuration lists them in its Scopes);
+/// when a person signs in through such a client (code + PKCE, device, refresh), the person must also hold the
+/// <c>admin</c> role: without it the admin scopes are dropped from the grant, and the token says so in its
+/// <c>scope</c>. Runs before OpenIddict prepares any token, at the authorization and at the token endpoint alike.
+/// </summary>
+internal sealed class AdminScopeGrant(UserManager<ApplicationUser> users) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    private static readonly string[] AdminScopes = [AdminOptions.ReadScope, AdminOptions.WriteScope];
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<AdminScopeGrant>()
+            .SetOrder(OpenIddictServerHandlers.PrepareAccessTokenPrincipal.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        var principal = context.Principal;
+        var scopes = principal?.GetScopes() ?? [];
+        if (principal is null || !scopes.Any(AdminScopes.Contains))
+        {
+            return;
+        }
+
+        var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        var isClient = subject is not null && subject == context.ClientId;
+        if (!isClient && (subject is null || await users.FindByIdAsync(subject) is not { } user || !await users.IsInRoleAsync(user, AdminOptions.Role)))
+        {
+            principal.SetScopes(scopes.Except(AdminScopes, StringComparer.Ordinal));
+            return;
+        }
+
+        principal.SetResources(principal.GetResources().Union([AdminOptions.Audience], StringComparer.Ordinal));
+    }
+}
