@@ -168,7 +168,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             }
 
             return (ended, sent);
-        }, ct);
+        }, ct, configurationOwns: true);
 
     public async Task<AdminResult<UserView>> DeleteAsync(string id, AdminActor actor, CancellationToken ct)
     {
@@ -195,10 +195,15 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         return new AdminResult<UserView>.Done(before);
     }
 
+    /// <param name="configurationOwns">
+    /// Whether configuration owns what the action changes (the password): then a declared user is refused, as the next
+    /// start would undo it. Lockout and the second factor are never declared, and taking access away from a compromised
+    /// account must work whoever declared it.
+    /// </param>
     private async Task<AdminResult<UserActionResult>> ActAsync(string id, AdminActor actor, string verb, bool refuseSelf,
-        Func<ApplicationUser, Task<(int Ended, bool? Sent)>> act, CancellationToken ct)
+        Func<ApplicationUser, Task<(int Ended, bool? Sent)>> act, CancellationToken ct, bool configurationOwns = false)
     {
-        var (user, refusal) = await WritableAsync<UserActionResult>(id, ct);
+        var (user, refusal) = await WritableAsync<UserActionResult>(id, ct, configurationOwns);
         if (user is null)
         {
             return refusal!;
@@ -223,14 +228,14 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         return (await sessions.EndAllExceptAsync(user.Id, keepSessionId: null, ct), null);
     }
 
-    private async Task<(ApplicationUser? User, AdminResult<T>? Refusal)> WritableAsync<T>(string id, CancellationToken ct)
+    private async Task<(ApplicationUser? User, AdminResult<T>? Refusal)> WritableAsync<T>(string id, CancellationToken ct, bool configurationOwns = true)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
             return (null, new AdminResult<T>.NotFound());
         }
 
-        return await IsConfiguredAsync(user, ct) ? (null, new AdminResult<T>.ManagedByConfiguration(Setting)) : (user, null);
+        return configurationOwns && await IsConfiguredAsync(user, ct) ? (null, new AdminResult<T>.ManagedByConfiguration(Setting)) : (user, null);
     }
 
     private async Task<UserView> ViewAsync(ApplicationUser user, bool configured)
