@@ -38,7 +38,7 @@ internal sealed class ConsoleSessions(ApplicationDbContext db, SessionManager se
     }
 
     /// <summary>Ends the session of <paramref name="userId"/>'s that <paramref name="handle"/> names; false when there is none.</summary>
-    public async Task<bool> EndAsync(string actor, string? userId, string? handle, CancellationToken ct)
+    public async Task<bool> EndAsync(AdminActor actor, string? userId, string? handle, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(userId) || !SessionIds.IsHandle(handle) || !await sessions.EndByHandleAsync(userId, handle!, ct))
         {
@@ -48,8 +48,19 @@ internal sealed class ConsoleSessions(ApplicationDbContext db, SessionManager se
         var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         await audit.RecordAsync(new AuditRecord(AuditEventTypes.Admin("session", "ended"))
         {
-            UserId = userId, UserName = userName, Actor = actor, Details = new { session = handle },
+            UserId = userId, UserName = userName, Actor = actor.Name, Details = new { session = handle },
         }, ct);
         return true;
+    }
+
+    /// <summary>Ends every session of the user and revokes every grant and refresh token of theirs ("sign out everywhere").</summary>
+    public async Task<int> EndAllAsync(AdminActor actor, string userId, string userName, CancellationToken ct)
+    {
+        var ended = await sessions.EndAllExceptAsync(userId, keepSessionId: null, ct);
+        await audit.RecordAsync(new AuditRecord(AuditEventTypes.Admin("user", "sessions_ended"))
+        {
+            UserId = userId, UserName = userName, Actor = actor.Name, Details = new { sessions = ended },
+        }, ct);
+        return ended;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class SessionsModel(ConsoleSessions sessions, IOptions<AdminOpti
 
     public async Task<IActionResult> OnPostEndAsync(string? userId, string? id)
     {
-        if (await sessions.EndAsync(User.Identity!.Name!, userId, id, HttpContext.RequestAborted))
+        if (await sessions.EndAsync(ConsoleActor.Of(User), userId, id, HttpContext.RequestAborted))
         {
             Message = "The session was ended: that browser is signed out, and the apps it signed in to were told.";
         }
