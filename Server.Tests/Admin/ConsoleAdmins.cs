@@ -52,4 +52,13 @@ internal static class ConsoleAdmins
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await Browser.HtmlAsync(response);
     }
+
+    /// <summary>Opens <paramref name="page"/> for its antiforgery token, then posts <paramref name="values"/> to <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(Browser browser, string page, string action, IDictionary<string, string>? values = null)
+    {
+        var document = await PageAsync(browser, page);
+        var token = document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var fields = new Dictionary<string, string>(values ?? new Dictionary<string, string>()) { ["__RequestVerificationToken"] = token };
+        return await browser.PostFormAsync(action, fields);
+    }
 }
