@@ -50,6 +50,7 @@ app.UseProductionErrorPages();
 app.UseMiddleware<DatabaseUnavailable>();
 app.UseMiddleware<MalformedForms>();
 app.UseStaticFiles();
+app.UseAdminApi();
 app.UseRateLimits();
 app.UseRouting();
 app.UseAuthentication();
@@ -60,6 +61,7 @@ app.MapProtocolEndpoints();
 app.MapRegistration(settings.Registration);
 app.MapHealth();
 app.MapExternalSignIn();
+app.MapAdminApi(settings.Admin);
 app.MapTelemetry(settings.Telemetry);
 
 if (!await app.TryRunCommandAsync(args))

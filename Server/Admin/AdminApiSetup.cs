@@ -1,4 +1,10 @@
+using IdentityServer.Admin.Api;
+using IdentityServer.Admin.AuditEvents;
 using IdentityServer.Admin.Clients;
+using IdentityServer.Admin.Grants;
+using IdentityServer.Admin.Keys;
+using IdentityServer.Admin.Scopes;
+using IdentityServer.Admin.Sessions;
 using IdentityServer.Admin.Users;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
@@ -8,10 +14,13 @@ namespace IdentityServer.Admin;
 /// <summary>
 /// The admin API under <c>/admin/api</c>: this server's own access tokens (audience <c>admin-api</c>, scopes
 /// <c>admin.read</c> / <c>admin.write</c>) validated by OpenIddict's validation stack against the local server, with
-/// token and authorization entry validation on, so a revoked token or grant is refused at once.
+/// token and authorization entry validation on, so a revoked token or grant is refused at once (and the 7.8.0
+/// validation advisory does not apply). A browser's sign-in cookie opens nothing here: only a bearer token does.
 /// </summary>
 internal static class AdminApiSetup
 {
+    public const string Prefix = "/admin/api";
+
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
         services.AddOpenIddict()
@@ -36,10 +45,46 @@ internal static class AdminApiSetup
         services.AddScoped<IAuthorizationHandler, AdminScopeHandler>();
         services.AddScoped<AdminCallers>();
         services.AddProblemDetails();
+        services.AddAdminOpenApi();
 
         services.AddScoped<ClientRules>().AddScoped<AdminClients>();
         services.AddScoped<UserRules>().AddScoped<AdminUsers>();
+        services.AddScoped<AdminScopes>().AddScoped<AdminSessions>().AddScoped<AdminGrants>();
         return services;
+    }
+
+    /// <summary>
+    /// Early in the pipeline, for <c>/admin/api</c> only: answers are never cached, and an error without a body (the
+    /// bearer handler's 401 and 403, routing's 404 and 405) gets a ProblemDetails body; headers such as
+    /// <c>WWW-Authenticate</c> stay as they were.
+    /// </summary>
+    public static WebApplication UseAdminApi(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), branch =>
+        {
+            branch.Use((context, next) =>
+            {
+                context.Response.Headers.CacheControl = "no-store";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return next(context);
+            });
+            branch.UseStatusCodePages();
+        });
+        return app;
+    }
+
+    public static WebApplication MapAdminApi(this WebApplication app, AdminOptions options)
+    {
+        var api = app.MapGroup(Prefix);
+        api.MapClientEndpoints();
+        api.MapScopeEndpoints();
+        api.MapUserEndpoints();
+        api.MapSessionEndpoints();
+        api.MapGrantEndpoints();
+        api.MapKeyEndpoints();
+        api.MapAuditEndpoints();
+        app.MapAdminOpenApi(options.ApiReference || app.Environment.IsDevelopment());
+        return app;
     }
 
     private static AuthorizationPolicy Policy(string scope) =>

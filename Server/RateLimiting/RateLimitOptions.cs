@@ -55,6 +55,10 @@ internal sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int TokenRequestsPerSecondPerClient { get; set; } = 2000;
 
+    /// <summary>Admin API requests (<c>/admin/api</c>, reads and writes) per minute from one address.</summary>
+    [Range(1, int.MaxValue)]
+    public int AdminRequestsPerMinutePerAddress { get; set; } = 600;
+
     /// <summary>The longest a spent failure budget blocks; a quiet spell this long forgives earlier blocks.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan LongestBlock { get; set; } = TimeSpan.FromMinutes(15);

@@ -7,7 +7,7 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace IdentityServer.RateLimiting;
 
 /// <summary>
-/// Three layers. ASP.NET Core's rate limiter counts account form posts and client registrations per client address, whatever their
+/// Three layers. ASP.NET Core's rate limiter counts account form posts, client registrations and admin API requests per client address, whatever their
 /// outcome (generously for the sign-in forms). <see cref="SignInThrottle"/> counts failed sign-ins per
 /// account and address, called by the pages once they know the outcome. At the token, introspection and
 /// revocation endpoints, OpenIddict handlers count wrong client secrets per client and address
@@ -18,6 +18,9 @@ internal static class RateLimitSetup
 {
     private static readonly string[] SignInForms =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ExternalLink"];
+
+    /// <summary>The admin API: every request counts (reads too), per address, before its token is even looked at.</summary>
+    private const string AdminApi = "/admin/api";
 
     private static readonly string[] OtherAccountForms = ["/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword"];
 
@@ -45,6 +48,8 @@ internal static class RateLimitSetup
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsUserCodeAttempt(context) ? PerMinute("user-code|" + ClientAddress.Key(context), limits.UserCodeAttemptsPerMinutePerAddress)
+                : context.Request.Path.StartsWithSegments(AdminApi, StringComparison.OrdinalIgnoreCase)
+                    ? PerMinute("admin|" + ClientAddress.Key(context), limits.AdminRequestsPerMinutePerAddress)
                 : !HttpMethods.IsPost(context.Request.Method) ? RateLimitPartition.GetNoLimiter("")
                 : IsOneOf(context, SignInForms) ? PerMinute("sign-in|" + ClientAddress.Key(context), limits.SignInsPerMinutePerAddress)
                 : IsOneOf(context, OtherAccountForms) ? PerMinute("account|" + ClientAddress.Key(context), limits.AccountPostsPerMinutePerAddress)
@@ -97,6 +102,14 @@ internal static class RateLimitSetup
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";
+        if (context.HttpContext.Request.Path.StartsWithSegments(AdminApi, StringComparison.OrdinalIgnoreCase))
+        {
+            // The admin API answers every error as RFC 9457 problem details.
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+                detail: $"Too many admin API requests from this address. Retry after {seconds} seconds.").ExecuteAsync(context.HttpContext);
+            return;
+        }
+
         response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync($"Too many attempts. Please wait {seconds} seconds and try again.", cancellationToken);
     }

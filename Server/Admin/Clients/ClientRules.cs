@@ -1,6 +1,7 @@
 using IdentityServer.Seeding;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using StandardScopes = OpenIddict.Abstractions.OpenIddictConstants.Scopes;
 
 namespace IdentityServer.Admin.Clients;
 
@@ -14,7 +15,7 @@ internal sealed class ClientRules(IOpenIddictScopeManager scopes)
     public static readonly string[] Grants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
 
     public static readonly string[] BuiltInScopes =
-        [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, AdminOptions.ReadScope, AdminOptions.WriteScope];
+        [StandardScopes.OpenId, StandardScopes.Profile, StandardScopes.Email, StandardScopes.Roles, StandardScopes.OfflineAccess, AdminOptions.ReadScope, AdminOptions.WriteScope];
 
     public async Task<Dictionary<string, string[]>> CheckAsync(ClientInput input, bool creating, CancellationToken ct)
     {
@@ -58,9 +59,9 @@ internal sealed class ClientRules(IOpenIddictScopeManager scopes)
         var unknown = new List<string>();
         foreach (var scope in input.Scopes.Distinct(StringComparer.Ordinal).Take(50))
         {
-            if (!BuiltInScopes.Contains(scope) && (scope.Length > 200 || await scopes.FindByNameAsync(scope, ct) is null))
+            if (scope is null || (!BuiltInScopes.Contains(scope) && (scope.Length > 200 || await scopes.FindByNameAsync(scope, ct) is null)))
             {
-                unknown.Add(scope);
+                unknown.Add(scope ?? "null");
             }
         }
 
