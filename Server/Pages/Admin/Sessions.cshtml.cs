@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Admin;
 using IdentityServer.Admin.Console;
+using IdentityServer.Admin.Sessions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Admin;
 
-internal sealed class SessionsModel(ConsoleSessions sessions, IOptions<AdminOptions> options) : PageModel
+internal sealed class SessionsModel(ConsoleSessions sessions, AdminSessions ending, IOptions<AdminOptions> options) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")]
     [StringLength(256)]
@@ -26,7 +27,7 @@ internal sealed class SessionsModel(ConsoleSessions sessions, IOptions<AdminOpti
 
     public async Task<IActionResult> OnPostEndAsync(string? userId, string? id)
     {
-        if (await sessions.EndAsync(ConsoleActor.Of(User), userId, id, HttpContext.RequestAborted))
+        if (userId is { Length: > 0 } && id is { Length: > 0 } && await ending.EndAsync(userId, id, ConsoleActor.Of(User), HttpContext.RequestAborted) is AdminResult<int>.Done)
         {
             Message = "The session was ended: that browser is signed out, and the apps it signed in to were told.";
         }

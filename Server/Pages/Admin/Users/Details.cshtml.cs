@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Admin;
 using IdentityServer.Admin.Console;
+using IdentityServer.Admin.Sessions;
 using IdentityServer.Admin.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IdentityServer.Pages.Admin.Users;
 
 /// <summary>One account, and what an administrator does to it: lock, unlock, reset the second factor, end every session.</summary>
-internal sealed class DetailsModel(AdminUsers users, ConsoleSessions sessions) : PageModel
+internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     [Required]
@@ -34,10 +35,9 @@ internal sealed class DetailsModel(AdminUsers users, ConsoleSessions sessions) :
 
     public async Task<IActionResult> OnPostEndSessionsAsync()
     {
-        if (ModelState.IsValid && await users.FindAsync(Id!, HttpContext.RequestAborted) is { } account)
+        if (ModelState.IsValid && await sessions.EndAllAsync(Id!, ConsoleActor.Of(User), HttpContext.RequestAborted) is AdminResult<int>.Done done)
         {
-            var ended = await sessions.EndAllAsync(ConsoleActor.Of(User), account.Id, account.UserName, HttpContext.RequestAborted);
-            Message = $"Done: {Ended(ended)}, and every grant and refresh token of the account's was revoked.";
+            Message = $"Done: {Ended(done.Value)}, and every grant and refresh token of the account's was revoked.";
         }
 
         await LoadAsync();
