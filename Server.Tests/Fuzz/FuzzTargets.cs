@@ -9,6 +9,7 @@ internal static class FuzzTargets
     public const string Protocol = "protocol";
     public const string Account = "account";
     public const string Manage = "manage";
+    public const string Admin = "admin";
 
     private static readonly string[] Get = ["GET"];
     private static readonly string[] Post = ["POST"];
@@ -19,6 +20,12 @@ internal static class FuzzTargets
         "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge",
         "code_challenge_method", "prompt", "max_age", "login_hint", "id_token_hint", "ui_locales", "acr_values", "claims",
         "request", "request_uri", "resource", "audience", "display", "consent", "reauth", "__RequestVerificationToken",
+    ];
+
+    private static readonly string[] ClientFormFields =
+    [
+        "Form.ClientId", "Form.DisplayName", "Form.Type", "Form.GrantTypes", "Form.Scopes", "Form.RedirectUris", "Form.PostLogoutRedirectUris",
+        "Form.FirstParty", "Form.AllowIntrospection", "__RequestVerificationToken",
     ];
 
     private static readonly string[] ClientFields = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
@@ -73,6 +80,16 @@ internal static class FuzzTargets
         new(Manage, "/Account/Manage/Logins", GetPost, ["linked", "provider", "key", "__RequestVerificationToken"], ["Unlink"]),
         new(Manage, "/Account/Manage/Sessions", GetPost, ["id", "__RequestVerificationToken"], ["End", "EndOthers"]),
         new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
+
+        new(Admin, "/Admin/Index", GetPost, ["__RequestVerificationToken"]),
+        new(Admin, "/Admin/Denied", GetPost, ["__RequestVerificationToken"]),
+        new(Admin, "/Admin/Audit", GetPost, ["User", "Client", "Type", "From", "To", "Text", "p"]),
+        new(Admin, "/Admin/Sessions", GetPost, ["user", "p", "userId", "id", "__RequestVerificationToken"], ["End"]),
+        new(Admin, "/Admin/Clients/Index", GetPost, ["q", "p"]),
+        new(Admin, "/Admin/Clients/Create", GetPost, ClientFormFields),
+        new(Admin, "/Admin/Clients/Edit", GetPost, ["id", .. ClientFormFields], ["Save", "Rotate", "Delete"]),
+        new(Admin, "/Admin/Users/Index", GetPost, ["q", "p"]),
+        new(Admin, "/Admin/Users/Details", GetPost, ["id", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions"]),
     ];
 
     /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>

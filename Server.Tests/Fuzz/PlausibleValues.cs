@@ -56,7 +56,17 @@ internal sealed class PlausibleValues(FuzzCallers callers)
         "CODE" => ["123456", "000000", "abcd-efgh", "12345678"],
         "ERROR" => ["access_denied", "server_error", "invalid_request"],
         "ISS" => ["https://github.com/"],
-        "__REQUESTVERIFICATIONTOKEN" => [callers.Anonymous.AntiforgeryToken, callers.Alice.AntiforgeryToken, callers.Tess.AntiforgeryToken],
+        "__REQUESTVERIFICATIONTOKEN" => [callers.Anonymous.AntiforgeryToken, callers.Alice.AntiforgeryToken, callers.Tess.AntiforgeryToken, callers.Admin.AntiforgeryToken],
+        "FORM.CLIENTID" or "Q" => ["fuzz-made", OAuth.Machine, callers.RegisteredClientId, "https://evil.example/doc"],
+        "FORM.TYPE" => ["confidential", "public", "private"],
+        "FORM.GRANTTYPES" => ["client_credentials", "authorization_code", "refresh_token", "device_code"],
+        "FORM.SCOPES" => ["api", "openid profile offline_access", "admin.read admin.write", "unknown"],
+        "FORM.REDIRECTURIS" or "FORM.POSTLOGOUTREDIRECTURIS" => ["http://127.0.0.1:5555/callback", "https://a.example/#f\nhttps://b.example/cb", "javascript:alert(1)"],
+        "FORM.FIRSTPARTY" or "FORM.ALLOWINTROSPECTION" => ["true", "false", "on"],
+        "TYPE" => ["signin", "signin.failed", "admin", "admin.client.created"],
+        "FROM" or "TO" => ["2026-01-01T00:00", "2026-13-45T99:99", "yesterday", "0001-01-01T00:00"],
+        "P" => ["1", "2", "0", "-1", "2147483647"],
+        "USER" => ["alice", "root", "nobody"],
         _ => None,
     };
 }
