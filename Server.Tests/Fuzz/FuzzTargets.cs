@@ -73,6 +73,7 @@ internal static class FuzzTargets
         new(Account, "/Index", GetPost, []),
 
         new(Manage, "/Account/Manage/Index", GetPost, ["__RequestVerificationToken"]),
+        new(Manage, "/Account/Manage/Activity", GetPost, ["page", "__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/Apps", GetPost, ["clientId", "__RequestVerificationToken"], ["Revoke"]),
         new(Manage, "/Account/Manage/ChangeEmail", GetPost, ["NewEmail", "__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/ChangePassword", GetPost, ["CurrentPassword", "NewPassword", "__RequestVerificationToken"]),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using IdentityServer.Audit;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication;
@@ -22,6 +23,7 @@ internal sealed class AccountSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
     UnknownUserPasswordCheck unknownUser,
+    AuditTrail audit,
     TimeProvider time)
     : SignInManager<ApplicationUser>(users, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -39,11 +41,12 @@ internal sealed class AccountSignInManager(
     /// A password sign-in that answers an unknown user, a wrong password and a locked account alike — each pays
     /// one password hash — and says "not allowed" (unconfirmed email) only once the password is proven.
     /// </summary>
-    public async Task<SignInResult> PasswordSignInUniformAsync(ApplicationUser? user, string password)
+    public async Task<SignInResult> PasswordSignInUniformAsync(ApplicationUser? user, string login, string password)
     {
         if (user is null)
         {
             unknownUser.Spend(password);
+            await audit.RecordAsync(new AuditRecord(AuditEventTypes.SignInFailed) { UserName = login, Reason = "unknown_user" });
             return SignInResult.Failed;
         }
 
@@ -51,17 +54,20 @@ internal sealed class AccountSignInManager(
         var valid = await UserManager.CheckPasswordAsync(user, password);
         if (locked)
         {
+            await RecordFailureAsync(user, "locked_out");
             return SignInResult.LockedOut;
         }
 
         if (!valid)
         {
+            await RecordFailureAsync(user, "wrong_password");
             await UserManager.AccessFailedAsync(user);
             return await IsLockedOut(user) ? SignInResult.LockedOut : SignInResult.Failed;
         }
 
         if (!await CanSignInAsync(user))
         {
+            await RecordFailureAsync(user, "email_not_confirmed");
             return SignInResult.NotAllowed;
         }
 
@@ -84,7 +90,8 @@ internal sealed class AccountSignInManager(
 
         // A re-issued sign-in (RefreshSignInAsync) passes the session's own properties, which carry the
         // instant; anything else is an interactive authentication happening now.
-        if (DatabaseTicketStore.AuthenticatedAt(authenticationProperties) is null)
+        var interactive = DatabaseTicketStore.AuthenticatedAt(authenticationProperties) is null;
+        if (interactive)
         {
             authenticationProperties.Items[DatabaseTicketStore.AuthenticatedAtItem] =
                 time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -93,7 +100,51 @@ internal sealed class AccountSignInManager(
         RecordMethods(authenticationProperties, claims);
         await EndCurrentSessionAsync(user);
         await base.SignInWithClaimsAsync(user, authenticationProperties, claims);
+        if (interactive)
+        {
+            var methods = SessionAuthentication.From(authenticationProperties).Methods;
+            await audit.RecordAsync(new AuditRecord(AuditEventTypes.SignInSucceeded) { UserId = user.Id, UserName = user.UserName, Reason = string.Join('+', methods) });
+        }
     }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        return await RecordFailureAsync(user, result, "wrong_code");
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        return await RecordFailureAsync(user, result, "wrong_recovery_code");
+    }
+
+    /// <summary>A provider's sign-in refused for the linked account (locked, not allowed); an unlinked identity is no account's failure.</summary>
+    public override async Task<SignInResult> ExternalLoginSignInAsync(string loginProvider, string providerKey, bool isPersistent, bool bypassTwoFactor)
+    {
+        var result = await base.ExternalLoginSignInAsync(loginProvider, providerKey, isPersistent, bypassTwoFactor);
+        if (result.IsLockedOut || result.IsNotAllowed)
+        {
+            await RecordFailureAsync(await UserManager.FindByLoginAsync(loginProvider, providerKey), result, loginProvider);
+        }
+
+        return result;
+    }
+
+    private async Task<SignInResult> RecordFailureAsync(ApplicationUser? user, SignInResult result, string reason)
+    {
+        if (user is not null && !result.Succeeded && !result.RequiresTwoFactor)
+        {
+            await RecordFailureAsync(user, result.IsLockedOut ? "locked_out" : result.IsNotAllowed ? "not_allowed" : reason);
+        }
+
+        return result;
+    }
+
+    private Task RecordFailureAsync(ApplicationUser user, string reason) =>
+        audit.RecordAsync(new AuditRecord(AuditEventTypes.SignInFailed) { UserId = user.Id, UserName = user.UserName, Reason = reason });
 
     /// <summary>
     /// Records how the person authenticated, from the claims Identity adds (<c>amr</c> pwd / mfa, and the

@@ -30,6 +30,7 @@ internal static class AccountsSetup
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddUserStore<ProtectedUserStore>()
+            .AddUserManager<AuditedUserManager>()
             .AddSignInManager<AccountSignInManager>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicy>()

@@ -1,3 +1,4 @@
+using IdentityServer.Audit;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore;
@@ -23,6 +24,7 @@ internal sealed class AuthorizationDecision(
     AuthorizationErrorRedirect errorRedirect,
     RequestMarkers markers,
     StepUp stepUp,
+    AuditTrail audit,
     TimeProvider time)
 {
     /// <summary>OpenID Connect's prompt=create (Initiating User Registration via OpenID Connect 1.0).</summary>
@@ -92,6 +94,11 @@ internal sealed class AuthorizationDecision(
         switch (ConsentAnswer(parameters, user))
         {
             case Accept:
+                if (!consented)
+                {
+                    await audit.RecordAsync(new AuditRecord(AuditEventTypes.ConsentGranted) { UserId = user.Id, UserName = user.UserName, ClientId = request.ClientId, Details = new { scopes } }, ct);
+                }
+
                 return new AuthorizationOutcome.Issue(await issuer.IssueAsync(user, applicationId, scopes, request.GetResources(), authentication, recordConsent: !consented, sessionId, sid, ct));
             case Deny:
                 return new AuthorizationOutcome.Refuse(Errors.AccessDenied, "The user denied the request.");

@@ -1,3 +1,4 @@
+using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
@@ -12,7 +13,7 @@ namespace IdentityServer.Sessions;
 /// statement per table, however many sessions, grants or tokens are involved. Every way a session ends comes
 /// through <see cref="DeleteAsync"/>, which first queues the apps' back-channel logout notifications.
 /// </summary>
-internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logouts)
+internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logouts, AuditTrail audit)
 {
     /// <summary>
     /// After a password or 2FA change: every other session ends and every grant of the user's is revoked
@@ -57,7 +58,7 @@ internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logou
             return false;
         }
 
-        await EndByIdAsync(ids[0], ct);
+        await EndByIdAsync(ids[0], ct, "ended_from_account_page");
         return true;
     }
 
@@ -74,16 +75,25 @@ internal sealed class SessionManager(ApplicationDbContext db, LogoutOutbox logou
         var kept = db.SessionGrants.Where(g => g.SessionId == keepSessionId).Select(g => g.AuthorizationId);
         await Revoke(Tokens().Where(t => t.Subject == userId && (t.Authorization == null || !kept.Contains(t.Authorization.Id))), ct);
         await Revoke(Authorizations().Where(a => a.Subject == userId && a.Type == AuthorizationTypes.AdHoc && !kept.Contains(a.Id)), ct);
+        if (count > 0)
+        {
+            await audit.RecordAsync(new AuditRecord(AuditEventTypes.SessionEnded) { UserId = userId, Reason = keepSessionId is null ? "all_ended" : "others_ended", Details = new { count } }, ct);
+        }
+
         return count;
     }
 
     /// <summary>Called when a session's cookie is signed out or the session is ended: the row goes, and its grants with it.</summary>
-    public async Task EndByIdAsync(string sessionId, CancellationToken ct)
+    public async Task EndByIdAsync(string sessionId, CancellationToken ct, string reason = "signed_out")
     {
+        var userId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.UserId).FirstOrDefaultAsync(ct);
         var grants = db.SessionGrants.Where(g => g.SessionId == sessionId).Select(g => g.AuthorizationId);
         await Revoke(Tokens().Where(t => t.Authorization != null && grants.Contains(t.Authorization.Id)), ct);
         await Revoke(Authorizations().Where(a => grants.Contains(a.Id)), ct);
-        await DeleteAsync(db.Sessions.Where(s => s.Id == sessionId), ct);
+        if (await DeleteAsync(db.Sessions.Where(s => s.Id == sessionId), ct) > 0)
+        {
+            await audit.RecordAsync(new AuditRecord(AuditEventTypes.SessionEnded) { UserId = userId, Reason = reason }, ct);
+        }
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ internal sealed class LoginModel(AccountSignInManager signIn, UserManager<Applic
         }
 
         // Unknown, wrong, locked: one answer, one password hash each.
-        var result = await signIn.PasswordSignInUniformAsync(user, Password);
+        var result = await signIn.PasswordSignInUniformAsync(user, Login, Password);
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
         if (result.RequiresTwoFactor)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IdentityServer.Audit;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ internal sealed record ConnectedApp(string ClientId, string Name, IReadOnlyList<
 
 /// <summary>The apps the person consented to; revoking one withdraws the consent and every token the app holds.</summary>
 internal sealed class AppsModel(UserManager<ApplicationUser> users, IOpenIddictAuthorizationManager authorizations,
-    IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, ApplicationDbContext db) : PageModel
+    IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, ApplicationDbContext db, AuditTrail audit) : PageModel
 {
     public IReadOnlyList<ConnectedApp> Apps { get; private set; } = [];
 
@@ -41,6 +42,7 @@ internal sealed class AppsModel(UserManager<ApplicationUser> users, IOpenIddictA
             var id = (await applications.GetIdAsync(application, HttpContext.RequestAborted))!;
             await authorizations.RevokeAsync(userId, id, status: null, type: null, HttpContext.RequestAborted);
             await tokens.RevokeAsync(userId, id, status: null, type: null, HttpContext.RequestAborted);
+            await audit.RecordAsync(new AuditRecord(AuditEventTypes.ConsentRevoked) { UserId = userId, UserName = User.Identity?.Name, ClientId = clientId }, HttpContext.RequestAborted);
             Message = "Access was revoked. The app must ask you again.";
         }
 
