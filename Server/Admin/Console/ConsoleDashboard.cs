@@ -29,7 +29,11 @@ internal sealed class ConsoleDashboard(ApplicationDbContext db, IOpenIddictAppli
             .Select(g => new { Type = g.Key, Count = g.Count() })
             .ToListAsync(ct);
         var failures = await audit.Find(new AuditFilter { Type = AuditEventTypes.SignInFailed, From = since }).CountAsync(ct);
-        var byType = tokens.Select(t => (t.Type ?? "unknown", t.Count)).OrderBy(t => t.Item1, StringComparer.Ordinal).ToList();
+        var byType = tokens.GroupBy(t => Label(t.Type), StringComparer.Ordinal).Select(g => (Type: g.Key, Count: g.Sum(t => t.Count)))
+            .OrderBy(t => t.Type, StringComparer.Ordinal).ToList();
         return new DashboardCounts(users, clients, sessions, byType.Sum(t => t.Count), byType, failures, since);
     }
+
+    /// <summary>OpenIddict stores token types as URNs (<c>urn:ietf:params:oauth:token-type:refresh_token</c>): the page shows their last part.</summary>
+    private static string Label(string? type) => type is { Length: > 0 } ? type[(type.LastIndexOf(':') + 1)..] : "unknown";
 }
