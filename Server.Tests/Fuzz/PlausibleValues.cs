@@ -67,6 +67,7 @@ internal sealed class PlausibleValues(FuzzCallers callers)
         "FROM" or "TO" => ["2026-01-01T00:00", "2026-13-45T99:99", "yesterday", "0001-01-01T00:00"],
         "P" => ["1", "2", "0", "-1", "2147483647"],
         "USER" => ["alice", "root", "nobody"],
+        "ID" => [OAuth.Machine, OAuth.Spa, "fuzz-made", callers.RegisteredClientId, "AAAAAAAAAAAA"],
         _ => None,
     };
 }
