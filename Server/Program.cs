@@ -1,6 +1,6 @@
 using IdentityServer.Accounts;
-using IdentityServer.Admin;
 using IdentityServer.Admin.Console;
+using IdentityServer.Admin.Setup;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
 using IdentityServer.Cli;

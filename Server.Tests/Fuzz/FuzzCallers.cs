@@ -28,12 +28,26 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public FuzzCaller Tess { get; private set; } = new("tess (2fa pending)", "", "");
 
-    public FuzzCaller Admin { get; private set; } = new("root (admin console)", "", "");
+    public FuzzCaller ConsoleAdmin { get; private set; } = new("root (admin console)", "", "");
 
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The URL of the fuzz server's client metadata document: a client_id this server fetches.</summary>
     public string DocumentClientId => server.DocumentClientId;
+
+    /// <summary>The demo admin client (appsettings.Development.json) and the key of its admin token in <see cref="Tokens"/>.</summary>
+    public const string AdminCli = "admin-cli";
+    public const string AdminCliSecret = "admin-cli-secret-change-me-0123456789";
+    public const string AdminToken = "admin_token";
+
+    /// <summary>
+    /// Ids the admin API's {id} is filled with: alice (declared in configuration, so only locked or unlocked, and repaired
+    /// like any lockout) and a victim of its own that random requests may lock, reset or delete. Never tess, whose
+    /// pending second factor the other groups rely on.
+    /// </summary>
+    public string AliceId { get; private set; } = "";
+
+    public string VictimId { get; private set; } = "";
 
     /// <summary>The key of the registered client's registration access token in <see cref="Tokens"/>.</summary>
     public const string RegistrationToken = "registration_access_token";
@@ -70,6 +84,16 @@ internal sealed class FuzzCallers(FuzzServer server)
         Tokens["id_token"] = spa.GetProperty("id_token").GetString()!;
         var machine = await Grants.MachineTokenAsync(browser.Http, scope: null);
         Tokens["machine_token"] = (await OAuth.JsonAsync(machine)).GetProperty("access_token").GetString()!;
+        var admin = await Grants.MachineTokenAsync(browser.Http, "admin.read admin.write", (AdminCli, AdminCliSecret));
+        Tokens[AdminToken] = (await OAuth.JsonAsync(admin)).GetProperty("access_token").GetString()!;
+        using (var scope = server.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            AliceId = (await users.FindByNameAsync("alice"))!.Id;
+            var victim = new ApplicationUser { UserName = "fuzz-victim", Email = "fuzz-victim@example.com", EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(victim, TessPassword)).Succeeded);
+            VictimId = victim.Id;
+        }
         await RegisterClientAsync();
     }
 
@@ -118,7 +142,7 @@ internal sealed class FuzzCallers(FuzzServer server)
             await SignInTessAsync();
         }
 
-        if (!await AnswersOkAsync("/admin", Admin))
+        if (!await AnswersOkAsync("/admin", ConsoleAdmin))
         {
             await SignInRootAsync();
         }
@@ -170,7 +194,7 @@ internal sealed class FuzzCallers(FuzzServer server)
             var page = await browser.GetAsync("/Account/LoginWithRecoveryCode?ReturnUrl=%2Fadmin");
             var signedIn = await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Code"] = code });
             Assert.Equal("/admin", signedIn.Headers.Location?.OriginalString);
-            Admin = await PageCallerAsync(Admin.Name, "/admin/clients/create", (browser, cookies));
+            ConsoleAdmin = await PageCallerAsync(ConsoleAdmin.Name, "/admin/clients/create", (browser, cookies));
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed class FuzzServer : ServerFactory
         Settings["IdentityServer:RateLimits:SignInsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:RateLimits:TokenRequestsPerSecondPerClient"] = unlimited;
         Settings["IdentityServer:RateLimits:RegistrationsPerHourPerAddress"] = unlimited;
+        Settings["IdentityServer:RateLimits:AdminRequestsPerMinutePerAddress"] = unlimited;
         Settings["IdentityServer:Registration:Enabled"] = "true";
         foreach (var failures in (string[])["FailedSignInsPerMinutePerAccount", "FailedSignInsPerMinutePerAddress",
             "FailedClientAuthenticationsPerMinutePerClient", "FailedClientAuthenticationsPerMinutePerAddress", "UserCodeAttemptsPerMinutePerAddress", "FailedUserCodesPerMinute"])

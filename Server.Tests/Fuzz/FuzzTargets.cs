@@ -9,11 +9,23 @@ internal static class FuzzTargets
     public const string Protocol = "protocol";
     public const string Account = "account";
     public const string Manage = "manage";
+
+    /// <summary>The admin console's pages, reached mostly as an admin signed in with a second factor.</summary>
+    public const string AdminConsole = "admin-console";
+
+    /// <summary>The admin API, on its own server: requests carry the demo admin client's token often enough to reach the handlers.</summary>
     public const string Admin = "admin";
 
     private static readonly string[] Get = ["GET"];
     private static readonly string[] Post = ["POST"];
     private static readonly string[] GetPost = ["GET", "POST"];
+    private static readonly string[] GetPutDelete = ["GET", "PUT", "DELETE"];
+    private static readonly string[] Delete = ["DELETE"];
+    private static readonly string[] GetDelete = ["GET", "DELETE"];
+    private static readonly string[] PageFields = ["page", "pageSize", "q"];
+    private static readonly string[] AdminClientFields = ["clientId", "displayName", "type", "grantTypes", "scopes", "redirectUris", "postLogoutRedirectUris", "firstParty", "allowIntrospection"];
+    private static readonly string[] AdminUserFields = ["userName", "email", "name", "emailConfirmed", "roles", "password"];
+    private static readonly string[] AdminScopeFields = ["name", "displayName", "description", "resources"];
 
     private static readonly string[] AuthorizeFields =
     [
@@ -31,7 +43,11 @@ internal static class FuzzTargets
     private static readonly string[] ClientFields = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
     /// <summary>Client metadata (RFC 7591 §2) members that hold a list; a well-formed JSON request writes them as arrays.</summary>
-    public static readonly string[] JsonArrays = ["redirect_uris", "grant_types", "response_types", "contacts", "post_logout_redirect_uris"];
+    public static readonly string[] JsonArrays =
+    [
+        "redirect_uris", "grant_types", "response_types", "contacts", "post_logout_redirect_uris",
+        "grantTypes", "scopes", "redirectUris", "postLogoutRedirectUris", "roles", "resources",
+    ];
 
     private static readonly string[] RegistrationFields =
     [
@@ -80,17 +96,37 @@ internal static class FuzzTargets
         new(Manage, "/Account/Manage/Delete", GetPost, ["Password", "__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/Logins", GetPost, ["linked", "provider", "key", "__RequestVerificationToken"], ["Unlink"]),
         new(Manage, "/Account/Manage/Sessions", GetPost, ["id", "__RequestVerificationToken"], ["End", "EndOthers"]),
+        new(Admin, "/admin/api/clients", GetPost, [.. PageFields, .. AdminClientFields], Json: true),
+        new(Admin, "/admin/api/clients/{clientId}", GetPutDelete, AdminClientFields, Json: true),
+        new(Admin, "/admin/api/clients/{clientId}/secret", Post, [], Json: true),
+        new(Admin, "/admin/api/scopes", GetPost, [.. PageFields, .. AdminScopeFields], Json: true),
+        new(Admin, "/admin/api/scopes/{name}", GetPutDelete, AdminScopeFields, Json: true),
+        new(Admin, "/admin/api/users", GetPost, [.. PageFields, .. AdminUserFields], Json: true),
+        new(Admin, "/admin/api/users/{id}", GetPutDelete, AdminUserFields, Json: true),
+        new(Admin, "/admin/api/users/{id}/lock", Post, [], Json: true),
+        new(Admin, "/admin/api/users/{id}/unlock", Post, [], Json: true),
+        new(Admin, "/admin/api/users/{id}/reset-2fa", Post, [], Json: true),
+        new(Admin, "/admin/api/users/{id}/force-password-reset", Post, [], Json: true),
+        new(Admin, "/admin/api/users/{id}/sessions", GetDelete, PageFields),
+        new(Admin, "/admin/api/users/{id}/sessions/{handle}", Delete, []),
+        new(Admin, "/admin/api/grants", Get, ["userId", "clientId", .. PageFields]),
+        new(Admin, "/admin/api/grants/{id}", Delete, []),
+        new(Admin, "/admin/api/keys", Get, []),
+        new(Admin, "/admin/api/audit", Get, ["userId", "clientId", "type", "from", "to", .. PageFields]),
+        new(Admin, "/admin/api/openapi.json", Get, []),
+        new(Admin, "/admin/api/docs", Get, []),
+
         new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
 
-        new(Admin, "/Admin/Index", GetPost, ["__RequestVerificationToken"]),
-        new(Admin, "/Admin/Denied", GetPost, ["__RequestVerificationToken"]),
-        new(Admin, "/Admin/Audit", GetPost, ["User", "Client", "Type", "From", "To", "Text", "p"]),
-        new(Admin, "/Admin/Sessions", GetPost, ["user", "p", "userId", "id", "__RequestVerificationToken"], ["End"]),
-        new(Admin, "/Admin/Clients/Index", GetPost, ["q", "p"]),
-        new(Admin, "/Admin/Clients/Create", GetPost, ClientFormFields),
-        new(Admin, "/Admin/Clients/Edit", GetPost, ["id", .. ClientFormFields], ["Save", "Rotate", "Delete"]),
-        new(Admin, "/Admin/Users/Index", GetPost, ["q", "p"]),
-        new(Admin, "/Admin/Users/Details", GetPost, ["id", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions"]),
+        new(AdminConsole, "/Admin/Index", GetPost, ["__RequestVerificationToken"]),
+        new(AdminConsole, "/Admin/Denied", GetPost, ["__RequestVerificationToken"]),
+        new(AdminConsole, "/Admin/Audit", GetPost, ["User", "Client", "Type", "From", "To", "Text", "p"]),
+        new(AdminConsole, "/Admin/Sessions", GetPost, ["user", "p", "userId", "id", "__RequestVerificationToken"], ["End"]),
+        new(AdminConsole, "/Admin/Clients/Index", GetPost, ["q", "p"]),
+        new(AdminConsole, "/Admin/Clients/Create", GetPost, ClientFormFields),
+        new(AdminConsole, "/Admin/Clients/Edit", GetPost, ["id", .. ClientFormFields], ["Save", "Rotate", "Delete"]),
+        new(AdminConsole, "/Admin/Users/Index", GetPost, ["q", "p"]),
+        new(AdminConsole, "/Admin/Users/Details", GetPost, ["id", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions"]),
     ];
 
     /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>

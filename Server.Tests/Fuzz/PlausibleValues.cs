@@ -56,7 +56,7 @@ internal sealed class PlausibleValues(FuzzCallers callers)
         "CODE" => ["123456", "000000", "abcd-efgh", "12345678"],
         "ERROR" => ["access_denied", "server_error", "invalid_request"],
         "ISS" => ["https://github.com/"],
-        "__REQUESTVERIFICATIONTOKEN" => [callers.Anonymous.AntiforgeryToken, callers.Alice.AntiforgeryToken, callers.Tess.AntiforgeryToken, callers.Admin.AntiforgeryToken],
+        "__REQUESTVERIFICATIONTOKEN" => [callers.Anonymous.AntiforgeryToken, callers.Alice.AntiforgeryToken, callers.Tess.AntiforgeryToken, callers.ConsoleAdmin.AntiforgeryToken],
         "FORM.CLIENTID" or "Q" => ["fuzz-made", OAuth.Machine, callers.RegisteredClientId, "https://evil.example/doc"],
         "FORM.TYPE" => ["confidential", "public", "private"],
         "FORM.GRANTTYPES" => ["client_credentials", "authorization_code", "refresh_token", "device_code"],

@@ -67,6 +67,15 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
             post ? Encoding.ASCII.GetBytes(encoded) : null, post ? "application/x-www-form-urlencoded" : null);
     }
 
+    /// <summary>The admin API's path parameters and values that name something real (or nearly).</summary>
+    private (string Placeholder, Func<string[]> Known)[] AdminPlaceholders =>
+    [
+        ("{clientId}", () => [OAuth.Spa, OAuth.Machine, FuzzCallers.AdminCli, "fuzz-1", "unknown-client", callers.RegisteredClientId]),
+        ("{name}", () => ["api", "openid", "fuzz-scope-1", "unknown"]),
+        ("{id}", () => [callers.AliceId, callers.VictimId, Guid.NewGuid().ToString(), ""]),
+        ("{handle}", () => ["AAAAAAAAAAAA", "short", "zzzzzzzzzzzz"]),
+    ];
+
     private FuzzRequest Chaotic(FuzzTarget target)
     {
         var method = input.Chance(0.04) ? input.Pick(OtherMethods) : input.Pick(target.Methods);
@@ -137,7 +146,7 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         return target.Group switch
         {
             FuzzTargets.Manage => roll < 75 ? callers.Alice : roll < 90 ? callers.Anonymous : roll < 95 ? callers.Tess : nobody,
-            FuzzTargets.Admin => roll < 75 ? callers.Admin : roll < 85 ? callers.Alice : roll < 95 ? callers.Anonymous : nobody,
+            FuzzTargets.AdminConsole => roll < 75 ? callers.ConsoleAdmin : roll < 85 ? callers.Alice : roll < 95 ? callers.Anonymous : nobody,
             _ when twoFactorPage => roll < 60 ? callers.Tess : roll < 80 ? callers.Anonymous : roll < 90 ? callers.Alice : nobody,
             FuzzTargets.Account => roll < 20 ? nobody : roll < 60 ? callers.Anonymous : roll < 80 ? callers.Alice : callers.Tess,
             _ => roll < 10 ? nobody : roll < 50 ? callers.Anonymous : roll < 95 ? callers.Alice : callers.Tess,
@@ -181,6 +190,15 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
             7 => input.Pick([OAuth.Spa, "unknown-client", ""]),
             _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
         }, StringComparison.Ordinal);
+        foreach (var (placeholder, known) in AdminPlaceholders)
+        {
+            path = path.Replace(placeholder, input.Next(10) switch
+            {
+                < 7 => input.Pick(known()),
+                _ => input.Escaped([.. input.Value([]).Where(b => b != 0)]),
+            }, StringComparison.Ordinal);
+        }
+
         return input.Next(100) switch
         {
             < 4 => path.ToUpperInvariant(),

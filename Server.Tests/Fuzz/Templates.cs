@@ -39,6 +39,19 @@ internal static class Templates
                 "token_endpoint_auth_method", "none", "scope", input.Pick(["openid", "openid profile offline_access", "openid api"]), "client_name", "Fuzz client",
             ]),
             "/connect/register/{client_id}" => ("Bearer " + tokens[FuzzCallers.RegistrationToken], []),
+            "/admin/api/clients" or "/admin/api/clients/{clientId}" => ("Bearer " + tokens[FuzzCallers.AdminToken], [
+                "clientId", "fuzz-" + input.Next(1000), "type", input.Pick(["public", "confidential"]), "grantTypes", input.Pick(["authorization_code refresh_token", "client_credentials"]),
+                "scopes", input.Pick(["openid api", "api", "admin.read"]), "redirectUris", input.Pick(["https://app.fuzz.example/cb", "http://127.0.0.1:5555/callback"]),
+            ]),
+            "/admin/api/scopes" or "/admin/api/scopes/{name}" => ("Bearer " + tokens[FuzzCallers.AdminToken], [
+                "name", "fuzz-scope-" + input.Next(1000), "displayName", "Fuzz scope", "resources", input.Pick(["https://api.fuzz.example/", "a b"]),
+            ]),
+            "/admin/api/users" or "/admin/api/users/{id}" => ("Bearer " + tokens[FuzzCallers.AdminToken], [
+                "userName", "fuzz" + input.Next(100_000), "email", $"fuzz{input.Next(100_000)}@example.com", "roles", input.Pick(["", "admin", "ops staff"]),
+            ]),
+            "/admin/api/grants" => ("Bearer " + tokens[FuzzCallers.AdminToken], ["userId", callers.AliceId, "pageSize", input.Pick(["1", "100", "101", "0"])]),
+            "/admin/api/audit" => ("Bearer " + tokens[FuzzCallers.AdminToken], ["type", input.Pick(["admin", "signin.failed"]), "from", "2020-01-01T00:00:00Z", "q", "alice"]),
+            var admin when admin.StartsWith("/admin/api/", StringComparison.Ordinal) => ("Bearer " + tokens[FuzzCallers.AdminToken], ["page", input.Pick(["1", "2", "-1", "x"])]),
             "/connect/introspect" => (Basic(OAuth.Api, OAuth.ApiSecret), ["token", input.Pick([.. tokens.Values])]),
             "/connect/revoke" => (input.Chance(0.5) ? Basic(OAuth.Web, OAuth.WebSecret) : null, ["token", input.Pick([.. tokens.Values]), "client_id", OAuth.Spa]),
             "/connect/endsession" => (null, ["id_token_hint", tokens["id_token"], "post_logout_redirect_uri", "http://localhost:5173/", "client_id", OAuth.Spa, "state", "st", "confirm", "yes"]),

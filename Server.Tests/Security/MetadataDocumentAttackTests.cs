@@ -231,11 +231,13 @@ public sealed class MetadataDocumentAttackTests(MetadataDocumentServer server) :
         var url = documents.Origin + "/configured.json";
         documents.Serve("/configured.json", ClientDocuments.Json(url, redirectUris: ["https://attacker.example/callback"]));
         using var configured = new ServerFactory();
-        configured.Settings["IdentityServer:Clients:5:ClientId"] = url;
-        configured.Settings["IdentityServer:Clients:5:Type"] = "public";
-        configured.Settings["IdentityServer:Clients:5:RedirectUris:0"] = "https://configured.example/callback";
-        configured.Settings["IdentityServer:Clients:5:GrantTypes:0"] = "authorization_code";
-        configured.Settings["IdentityServer:Clients:5:Scopes:0"] = "openid";
+        configured.DeclareClient(new TestClient(url)
+        {
+            Type = "public",
+            RedirectUris = ["https://configured.example/callback"],
+            GrantTypes = ["authorization_code"],
+            Scopes = ["openid"],
+        });
         using var browser = configured.CreateBrowser();
 
         var hijack = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(url, "https://attacker.example/callback", OAuth.Pkce().Challenge, "openid")));

@@ -11,9 +11,12 @@ namespace IdentityServer.Admin.Api;
 /// </summary>
 internal static class AdminOpenApi
 {
+    /// <summary>Where every admin API endpoint lives.</summary>
+    public const string Prefix = "/admin/api";
+
     public const string DocumentName = "v1";
-    public const string DocumentPath = AdminApiSetup.Prefix + "/openapi.json";
-    public const string ReferencePath = AdminApiSetup.Prefix + "/docs";
+    public const string DocumentPath = Prefix + "/openapi.json";
+    public const string ReferencePath = Prefix + "/docs";
 
     public const string ReferencePolicy =
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
@@ -22,7 +25,7 @@ internal static class AdminOpenApi
     public static IServiceCollection AddAdminOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, o =>
         {
-            o.ShouldInclude = description => description.RelativePath?.StartsWith(AdminApiSetup.Prefix[1..] + "/", StringComparison.Ordinal) == true;
+            o.ShouldInclude = description => description.RelativePath?.StartsWith(Prefix[1..] + "/", StringComparison.Ordinal) == true;
             o.AddDocumentTransformer<BearerSecurityScheme>();
         });
 

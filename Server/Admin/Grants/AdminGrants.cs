@@ -45,8 +45,9 @@ internal sealed class AdminGrants(ApplicationDbContext db, IOpenIddictAuthorizat
             return new AdminResult<GrantsRevoked>.NotFound();
         }
 
-        await authorizations.TryRevokeAsync(authorization, ct);
+        // Tokens first: once the grant is revoked, nothing new can be issued under it, and nothing already issued stays valid.
         var revoked = await tokens.RevokeByAuthorizationIdAsync(id, ct);
+        await authorizations.TryRevokeAsync(authorization, ct);
         var view = new GrantView(row.Id!, row.Subject, row.ClientId, row.Type, OpenIddictConstants.Statuses.Revoked, ScopesOf(row.Scopes), row.CreationDate);
         await audit.RecordAsync(new AuditRecord(AuditEventTypes.Admin("grant", "revoked"))
         {

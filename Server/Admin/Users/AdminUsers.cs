@@ -11,9 +11,9 @@ namespace IdentityServer.Admin.Users;
 /// Searches, reads, creates, updates and deletes accounts; locks and unlocks them; resets their second factor;
 /// forces a password reset. Whatever takes access away takes it at once: the security stamp moves, every session
 /// ends (back-channel logout queued) and every refresh token and grant is revoked. Users declared in configuration
-/// are read-only here. Every write is audited with its actor and the fields before and after (never a secret).
+/// are read-only here, except for lock, unlock and 2FA reset. Every write is audited with its actor and the fields before and after (never a secret).
 /// </summary>
-internal sealed class AdminUsers(UserManager<ApplicationUser> users, ApplicationDbContext db, SessionManager sessions, AccountEmails emails, UserRules rules,
+internal sealed class AdminUsers(UserManager<ApplicationUser> users, UserViews views, SessionManager sessions, AccountEmails emails, UserRules rules,
     AuditTrail audit, TimeProvider time)
 {
     public const string Setting = "IdentityServer:Users";
@@ -32,20 +32,18 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
 
         var total = await rows.CountAsync(ct);
         var found = await rows.OrderBy(u => u.NormalizedUserName).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        var names = found.Select(u => u.UserName!).ToList();
-        var configured = (await db.ConfiguredEntries.Where(e => e.Kind == ConfiguredEntry.User && names.Contains(e.Name)).Select(e => e.Name).ToListAsync(ct))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var configured = await views.ConfiguredAsync(found.Select(u => u.UserName!), ct);
         var items = new List<UserView>(found.Count);
         foreach (var user in found)
         {
-            items.Add(await ViewAsync(user, configured.Contains(user.UserName!)));
+            items.Add(await views.ViewAsync(user, configured.Contains(user.UserName!)));
         }
 
         return new Page<UserView>(items, page.Page, page.PageSize, total);
     }
 
     public async Task<UserView?> FindAsync(string id, CancellationToken ct) =>
-        await users.FindByIdAsync(id) is { } user ? await ViewAsync(user, await IsConfiguredAsync(user, ct)) : null;
+        await users.FindByIdAsync(id) is { } user ? await views.ViewAsync(user, await views.IsConfiguredAsync(user, ct)) : null;
 
     public async Task<AdminResult<UserView>> CreateAsync(UserInput input, AdminActor actor, CancellationToken ct)
     {
@@ -71,7 +69,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             return new AdminResult<UserView>.Invalid(UserRules.Errors(roleResult));
         }
 
-        var view = await ViewAsync(user, configured: false);
+        var view = await views.ViewAsync(user, configured: false);
         await RecordAsync("created", user, actor, null, view, ct);
         return new AdminResult<UserView>.Done(view);
     }
@@ -89,7 +87,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             return new AdminResult<UserView>.Invalid(errors);
         }
 
-        var before = await ViewAsync(user, configured: false);
+        var before = await views.ViewAsync(user, configured: false);
         if (user.Id == actor.UserId && before.Roles.Contains(AdminOptions.Role) && !input.Roles.Contains(AdminOptions.Role))
         {
             return new AdminResult<UserView>.Conflict("You cannot take the admin role from yourself; ask another administrator.");
@@ -117,13 +115,13 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             return new AdminResult<UserView>.Invalid(UserRules.Errors(updated));
         }
 
-        var after = await ViewAsync(user, configured: false);
+        var after = await views.ViewAsync(user, configured: false);
         await RecordAsync("updated", user, actor, before, after, ct);
         return new AdminResult<UserView>.Done(after);
     }
 
     public Task<AdminResult<UserActionResult>> LockAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "locked", refuseSelf: true, async user =>
+        ActAsync(id, actor, "locked", refuseSelf: true, declaredToo: true, async user =>
         {
             await users.SetLockoutEnabledAsync(user, true);
             await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
@@ -131,7 +129,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         }, ct);
 
     public Task<AdminResult<UserActionResult>> UnlockAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "unlocked", refuseSelf: false, async user =>
+        ActAsync(id, actor, "unlocked", refuseSelf: false, declaredToo: true, async user =>
         {
             await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
@@ -140,7 +138,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
 
     /// <summary>Second factor off, a new authenticator key (the old app's codes stop), no recovery codes, every session ended.</summary>
     public Task<AdminResult<UserActionResult>> ResetTwoFactorAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "twofactor_reset", refuseSelf: false, async user =>
+        ActAsync(id, actor, "twofactor_reset", refuseSelf: false, declaredToo: true, async user =>
         {
             await users.SetTwoFactorEnabledAsync(user, false);
             await users.ResetAuthenticatorKeyAsync(user);
@@ -153,7 +151,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
     /// reset-password email when their address is confirmed; they choose a new password through its link.
     /// </summary>
     public Task<AdminResult<UserActionResult>> ForcePasswordResetAsync(string id, AdminActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "password_reset_forced", refuseSelf: true, async user =>
+        ActAsync(id, actor, "password_reset_forced", refuseSelf: true, declaredToo: false, async user =>
         {
             if (await users.HasPasswordAsync(user))
             {
@@ -168,7 +166,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             }
 
             return (ended, sent);
-        }, ct, configurationOwns: true);
+        }, ct);
 
     public async Task<AdminResult<UserView>> DeleteAsync(string id, AdminActor actor, CancellationToken ct)
     {
@@ -183,7 +181,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
             return new AdminResult<UserView>.Conflict("You cannot delete your own account here.");
         }
 
-        var before = await ViewAsync(user, configured: false);
+        var before = await views.ViewAsync(user, configured: false);
         await sessions.EndAllExceptAsync(user.Id, keepSessionId: null, ct);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)
@@ -195,28 +193,31 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         return new AdminResult<UserView>.Done(before);
     }
 
-    /// <param name="configurationOwns">
-    /// Whether configuration owns what the action changes (the password): then a declared user is refused, as the next
-    /// start would undo it. Lockout and the second factor are never declared, and taking access away from a compromised
-    /// account must work whoever declared it.
+    /// <param name="declaredToo">
+    /// Whether the action applies to users configuration declares. Locking, unlocking and resetting 2FA do: configuration
+    /// declares neither lockout nor a second factor, so the seeder never undoes them. A forced password reset does not:
+    /// the seeder would put the declared password back at the next start.
     /// </param>
-    private async Task<AdminResult<UserActionResult>> ActAsync(string id, AdminActor actor, string verb, bool refuseSelf,
-        Func<ApplicationUser, Task<(int Ended, bool? Sent)>> act, CancellationToken ct, bool configurationOwns = false)
+    private async Task<AdminResult<UserActionResult>> ActAsync(string id, AdminActor actor, string verb, bool refuseSelf, bool declaredToo,
+        Func<ApplicationUser, Task<(int Ended, bool? Sent)>> act, CancellationToken ct)
     {
-        var (user, refusal) = await WritableAsync<UserActionResult>(id, ct, configurationOwns);
-        if (user is null)
+        var (user, refusal) = await WritableAsync<UserActionResult>(id, ct);
+        if (user is null && (!declaredToo || refusal is not AdminResult<UserActionResult>.ManagedByConfiguration))
         {
             return refusal!;
         }
+
+        user ??= (await users.FindByIdAsync(id))!;
 
         if (refuseSelf && user.Id == actor.UserId)
         {
             return new AdminResult<UserActionResult>.Conflict("You cannot do this to your own account here; ask another administrator.");
         }
 
-        var before = await ViewAsync(user, configured: false);
+        var configured = refusal is not null;
+        var before = await views.ViewAsync(user, configured);
         var (ended, sent) = await act(user);
-        var after = await ViewAsync(user, configured: false);
+        var after = await views.ViewAsync(user, configured);
         await RecordAsync(verb, user, actor, before, after, ct);
         return new AdminResult<UserActionResult>.Done(new UserActionResult(after, ended, sent));
     }
@@ -228,26 +229,15 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, Application
         return (await sessions.EndAllExceptAsync(user.Id, keepSessionId: null, ct), null);
     }
 
-    private async Task<(ApplicationUser? User, AdminResult<T>? Refusal)> WritableAsync<T>(string id, CancellationToken ct, bool configurationOwns = true)
+    private async Task<(ApplicationUser? User, AdminResult<T>? Refusal)> WritableAsync<T>(string id, CancellationToken ct)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
             return (null, new AdminResult<T>.NotFound());
         }
 
-        return configurationOwns && await IsConfiguredAsync(user, ct) ? (null, new AdminResult<T>.ManagedByConfiguration(Setting)) : (user, null);
+        return await views.IsConfiguredAsync(user, ct) ? (null, new AdminResult<T>.ManagedByConfiguration(Setting)) : (user, null);
     }
-
-    private async Task<UserView> ViewAsync(ApplicationUser user, bool configured)
-    {
-        var roles = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
-        var lockedOut = user.LockoutEnabled && user.LockoutEnd is { } end && end > time.GetUtcNow();
-        return new UserView(user.Id, user.UserName!, user.Email, user.EmailConfirmed, user.Name, roles, user.PasswordHash is not null, user.TwoFactorEnabled,
-            lockedOut, lockedOut ? user.LockoutEnd : null, user.UpdatedAt, configured ? ManagedBy.Configuration : ManagedBy.Api);
-    }
-
-    private Task<bool> IsConfiguredAsync(ApplicationUser user, CancellationToken ct) =>
-        db.ConfiguredEntries.AnyAsync(e => e.Kind == ConfiguredEntry.User && e.Name == user.UserName, ct);
 
     private Task RecordAsync(string verb, ApplicationUser user, AdminActor actor, UserView? before, UserView? after, CancellationToken ct) =>
         audit.RecordAsync(new AuditRecord(AuditEventTypes.Admin(Resource, verb))

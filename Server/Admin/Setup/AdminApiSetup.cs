@@ -9,18 +9,17 @@ using IdentityServer.Admin.Users;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
 
-namespace IdentityServer.Admin;
+namespace IdentityServer.Admin.Setup;
 
 /// <summary>
-/// The admin API under <c>/admin/api</c>: this server's own access tokens (audience <c>admin-api</c>, scopes
+/// Composes the admin API (its own namespace: it is the one place that sees every resource's folder, which all
+/// build on <c>IdentityServer.Admin</c>). The admin API lives under <c>/admin/api</c>: this server's own access tokens (audience <c>admin-api</c>, scopes
 /// <c>admin.read</c> / <c>admin.write</c>) validated by OpenIddict's validation stack against the local server, with
 /// token and authorization entry validation on, so a revoked token or grant is refused at once (and the 7.8.0
 /// validation advisory does not apply). A browser's sign-in cookie opens nothing here: only a bearer token does.
 /// </summary>
 internal static class AdminApiSetup
 {
-    public const string Prefix = "/admin/api";
-
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
         services.AddOpenIddict()
@@ -48,7 +47,7 @@ internal static class AdminApiSetup
         services.AddAdminOpenApi();
 
         services.AddScoped<ClientRules>().AddScoped<AdminClients>();
-        services.AddScoped<UserRules>().AddScoped<AdminUsers>();
+        services.AddScoped<UserRules>().AddScoped<UserViews>().AddScoped<AdminUsers>();
         services.AddScoped<AdminScopes>().AddScoped<AdminSessions>().AddScoped<AdminGrants>();
         return services;
     }
@@ -60,7 +59,7 @@ internal static class AdminApiSetup
     /// </summary>
     public static WebApplication UseAdminApi(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), branch =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(AdminOpenApi.Prefix), branch =>
         {
             branch.Use((context, next) =>
             {
@@ -75,7 +74,7 @@ internal static class AdminApiSetup
 
     public static WebApplication MapAdminApi(this WebApplication app, AdminOptions options)
     {
-        var api = app.MapGroup(Prefix);
+        var api = app.MapGroup(AdminOpenApi.Prefix);
         api.MapClientEndpoints();
         api.MapScopeEndpoints();
         api.MapUserEndpoints();
