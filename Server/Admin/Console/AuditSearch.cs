@@ -34,8 +34,6 @@ internal sealed class AuditSearch
     [Range(1, int.MaxValue)]
     public int? PageNumber { get; set; }
 
-    public bool IsEmpty => User is null && Client is null && Type is null && From is null && To is null && Text is null;
-
     /// <summary>The query string of these filters on another page of results.</summary>
     public Dictionary<string, string> RouteValues(int page)
     {
