@@ -53,4 +53,25 @@ public sealed class AdminApiAccessTests(ServerFactory server) : IClassFixture<Se
 
         await AdminApi.ProblemAsync(response, HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task AnUnknownAddressOrMethodIsAProblemToo()
+    {
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+
+        await AdminApi.ProblemAsync(await AdminApi.GetAsync(http, "/admin/api/nothing-here", token), HttpStatusCode.NotFound);
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Patch, "/admin/api/clients", token), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task ASignedInAdminsCookieOpensNothing()
+    {
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await People.SignInAsync(browser, "alice", ServerFactory.AlicePassword, "/")).StatusCode);
+
+        var response = await browser.GetAsync("/admin/api/users");
+
+        await AdminApi.ProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
 }

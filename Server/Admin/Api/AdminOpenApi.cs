@@ -42,11 +42,15 @@ internal static class AdminOpenApi
             o.WithTitle("IdentityServer admin API");
             o.WithOpenApiRoutePattern(DocumentPath);
         });
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(ReferencePath), branch => branch.Use((context, next) =>
+    }
+
+    /// <summary>The reference page's headers, set before it runs (see <see cref="ReferencePolicy"/>).</summary>
+    public static void AddReferenceHeaders(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments(ReferencePath))
         {
             context.Response.Headers.ContentSecurityPolicy = ReferencePolicy;
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
-            return next(context);
-        }));
+        }
     }
 }

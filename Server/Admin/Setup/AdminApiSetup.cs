@@ -65,6 +65,7 @@ internal static class AdminApiSetup
             {
                 context.Response.Headers.CacheControl = "no-store";
                 context.Response.Headers.XContentTypeOptions = "nosniff";
+                AdminOpenApi.AddReferenceHeaders(context);
                 return next(context);
             });
             branch.UseStatusCodePages();
@@ -74,7 +75,11 @@ internal static class AdminApiSetup
 
     public static WebApplication MapAdminApi(this WebApplication app, AdminOptions options)
     {
-        var api = app.MapGroup(AdminOpenApi.Prefix);
+        // Every endpoint may answer these; the OpenAPI document says so once for all of them.
+        var api = app.MapGroup(AdminOpenApi.Prefix)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapClientEndpoints();
         api.MapScopeEndpoints();
         api.MapUserEndpoints();
