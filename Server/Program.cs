@@ -1,4 +1,5 @@
 using IdentityServer.Accounts;
+using IdentityServer.Admin.Console;
 using IdentityServer.Admin.Setup;
 using IdentityServer.Audit;
 using IdentityServer.BackchannelLogout;
@@ -33,6 +34,7 @@ builder.Services
     .AddClientMetadataDocuments(settings.ClientMetadata)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
+    .AddAdminConsole()
     .AddRateLimits(settings.RateLimits)
     .AddAdminApi()
     .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))

@@ -10,13 +10,16 @@ namespace IdentityServer.Tests.Fuzz;
 
 /// <summary>
 /// Who a fuzzed request comes from: nobody, alice signed in (through the real login page, once, and again
-/// whenever a random request signed her out), or tess halfway through a sign-in that waits for her second
-/// factor. Random posts may also lock either account: <see cref="RepairAsync"/> unlocks them in the store.
+/// whenever a random request signed her out), tess halfway through a sign-in that waits for her second
+/// factor, or root, an admin signed in with a recovery code as the admin console requires (a fresh code each
+/// time: a TOTP code would tie the fuzzer to the wall clock). Random posts may also lock any of these accounts:
+/// <see cref="RepairAsync"/> unlocks them in the store.
 /// Tokens issued to alice and to the machine client are handed to the generator as plausible values.
 /// </summary>
 internal sealed class FuzzCallers(FuzzServer server)
 {
     public const string TessPassword = "quartz meadow lantern 73";
+    public const string RootPassword = "granite willow beacon 91";
     private static readonly Uri Root = new("http://localhost/");
 
     public FuzzCaller Anonymous { get; private set; } = new("anonymous", "", "");
@@ -24,6 +27,8 @@ internal sealed class FuzzCallers(FuzzServer server)
     public FuzzCaller Alice { get; private set; } = new("alice", "", "");
 
     public FuzzCaller Tess { get; private set; } = new("tess (2fa pending)", "", "");
+
+    public FuzzCaller ConsoleAdmin { get; private set; } = new("root (admin console)", "", "");
 
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -60,11 +65,17 @@ internal sealed class FuzzCallers(FuzzServer server)
             Assert.True((await users.CreateAsync(tess, TessPassword)).Succeeded);
             await users.ResetAuthenticatorKeyAsync(tess);
             await users.SetTwoFactorEnabledAsync(tess, true);
+            var root = new ApplicationUser { UserName = "root", Email = "root@example.com", EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(root, RootPassword)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(root, "admin")).Succeeded);
+            await users.ResetAuthenticatorKeyAsync(root);
+            await users.SetTwoFactorEnabledAsync(root, true);
         }
 
         Anonymous = await PageCallerAsync("anonymous", "/Account/Login", null);
         await SignInAliceAsync();
         await SignInTessAsync();
+        await SignInRootAsync();
 
         using var browser = server.CreateBrowser();
         var spa = await OAuth.SignInSpaAsync(browser);
@@ -105,7 +116,7 @@ internal sealed class FuzzCallers(FuzzServer server)
         using (var scope = server.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            foreach (var name in new[] { "alice", "tess" })
+            foreach (var name in new[] { "alice", "tess", "root" })
             {
                 var user = await users.FindByNameAsync(name) ?? throw new InvalidOperationException($"The fuzzer deleted {name}: that is a finding in itself.");
                 if (user.AccessFailedCount > 0 || user.LockoutEnd is not null)
@@ -130,6 +141,11 @@ internal sealed class FuzzCallers(FuzzServer server)
         {
             await SignInTessAsync();
         }
+
+        if (!await AnswersOkAsync("/admin", ConsoleAdmin))
+        {
+            await SignInRootAsync();
+        }
     }
 
     private async Task SignInAliceAsync()
@@ -151,6 +167,34 @@ internal sealed class FuzzCallers(FuzzServer server)
             var password = await People.SignInAsync(browser, "tess", TessPassword, "/");
             Assert.StartsWith("/Account/LoginWith2fa", password.Headers.Location?.OriginalString, StringComparison.Ordinal);
             Tess = await PageCallerAsync(Tess.Name, "/Account/LoginWith2fa", (browser, cookies));
+        }
+    }
+
+    private async Task SignInRootAsync()
+    {
+        string code;
+        using (var scope = server.Services.CreateScope())
+        {
+            // A random request may have switched root's second factor off (2FA reset): it is put back.
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var root = (await users.FindByNameAsync("root"))!;
+            if (!await users.GetTwoFactorEnabledAsync(root))
+            {
+                await users.SetTwoFactorEnabledAsync(root, true);
+            }
+
+            code = (await users.GenerateNewTwoFactorRecoveryCodesAsync(root, 1))!.First();
+        }
+
+        var (browser, cookies) = NewBrowser();
+        using (browser)
+        {
+            var password = await People.SignInAsync(browser, "root", RootPassword, "/admin");
+            Assert.StartsWith("/Account/LoginWith2fa", password.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            var page = await browser.GetAsync("/Account/LoginWithRecoveryCode?ReturnUrl=%2Fadmin");
+            var signedIn = await browser.SubmitFormAsync(page, new Dictionary<string, string> { ["Code"] = code });
+            Assert.Equal("/admin", signedIn.Headers.Location?.OriginalString);
+            ConsoleAdmin = await PageCallerAsync(ConsoleAdmin.Name, "/admin/clients/create", (browser, cookies));
         }
     }
 

@@ -10,6 +10,9 @@ internal static class FuzzTargets
     public const string Account = "account";
     public const string Manage = "manage";
 
+    /// <summary>The admin console's pages, reached mostly as an admin signed in with a second factor.</summary>
+    public const string AdminConsole = "admin-console";
+
     /// <summary>The admin API, on its own server: requests carry the demo admin client's token often enough to reach the handlers.</summary>
     public const string Admin = "admin";
 
@@ -29,6 +32,12 @@ internal static class FuzzTargets
         "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge",
         "code_challenge_method", "prompt", "max_age", "login_hint", "id_token_hint", "ui_locales", "acr_values", "claims",
         "request", "request_uri", "resource", "audience", "display", "consent", "reauth", "__RequestVerificationToken",
+    ];
+
+    private static readonly string[] ClientFormFields =
+    [
+        "Form.ClientId", "Form.DisplayName", "Form.Type", "Form.GrantTypes", "Form.Scopes", "Form.RedirectUris", "Form.PostLogoutRedirectUris",
+        "Form.FirstParty", "Form.AllowIntrospection", "__RequestVerificationToken",
     ];
 
     private static readonly string[] ClientFields = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
@@ -108,6 +117,16 @@ internal static class FuzzTargets
         new(Admin, "/admin/api/docs", Get, []),
 
         new(Manage, "/Account/Manage/TwoFactor", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"], ["Enable", "Disable", "RecoveryCodes"]),
+
+        new(AdminConsole, "/Admin/Index", GetPost, ["__RequestVerificationToken"]),
+        new(AdminConsole, "/Admin/Denied", GetPost, ["__RequestVerificationToken"]),
+        new(AdminConsole, "/Admin/Audit", GetPost, ["User", "Client", "Type", "From", "To", "Text", "p"]),
+        new(AdminConsole, "/Admin/Sessions", GetPost, ["user", "p", "userId", "id", "__RequestVerificationToken"], ["End"]),
+        new(AdminConsole, "/Admin/Clients/Index", GetPost, ["q", "p"]),
+        new(AdminConsole, "/Admin/Clients/Create", GetPost, ClientFormFields),
+        new(AdminConsole, "/Admin/Clients/Edit", GetPost, ["id", .. ClientFormFields], ["Save", "Rotate", "Delete"]),
+        new(AdminConsole, "/Admin/Users/Index", GetPost, ["q", "p"]),
+        new(AdminConsole, "/Admin/Users/Details", GetPost, ["id", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions"]),
     ];
 
     /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>

@@ -15,7 +15,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
     private static readonly int Seed = Setting("FUZZ_SEED") ?? Random.Shared.Next();
     private static readonly int RequestsPerEndpoint = Setting("FUZZ_REQUESTS") ?? 2000;
 
-    public static TheoryData<string> Groups => [FuzzTargets.Protocol, FuzzTargets.Account, FuzzTargets.Manage, FuzzTargets.Admin];
+    public static TheoryData<string> Groups => [FuzzTargets.Protocol, FuzzTargets.Account, FuzzTargets.Manage, FuzzTargets.Admin, FuzzTargets.AdminConsole];
 
     [Theory]
     [MemberData(nameof(Groups))]

@@ -146,6 +146,7 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
         return target.Group switch
         {
             FuzzTargets.Manage => roll < 75 ? callers.Alice : roll < 90 ? callers.Anonymous : roll < 95 ? callers.Tess : nobody,
+            FuzzTargets.AdminConsole => roll < 75 ? callers.ConsoleAdmin : roll < 85 ? callers.Alice : roll < 95 ? callers.Anonymous : nobody,
             _ when twoFactorPage => roll < 60 ? callers.Tess : roll < 80 ? callers.Anonymous : roll < 90 ? callers.Alice : nobody,
             FuzzTargets.Account => roll < 20 ? nobody : roll < 60 ? callers.Anonymous : roll < 80 ? callers.Alice : callers.Tess,
             _ => roll < 10 ? nobody : roll < 50 ? callers.Anonymous : roll < 95 ? callers.Alice : callers.Tess,
