@@ -1,8 +1,9 @@
 namespace IdentityServer.Audit;
 
 /// <summary>
-/// What to look for in the audit trail. <see cref="Type"/> without a dot is an area (<c>signin</c> finds every
-/// <c>signin.*</c>); <see cref="Text"/> matches user names, client ids, actors and reasons.
+/// What to look for in the audit trail. <see cref="Type"/> is a type or any leading part of one (<c>signin</c> finds
+/// every <c>signin.*</c>, <c>admin.user</c> every <c>admin.user.*</c>); <see cref="Text"/> matches user names, client ids,
+/// actors and reasons.
 /// </summary>
 internal sealed record AuditFilter
 {

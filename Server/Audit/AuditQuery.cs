@@ -22,7 +22,7 @@ internal sealed class AuditQuery(ApplicationDbContext db)
         if (filter.Type is { Length: > 0 } type)
         {
             var area = type + ".";
-            events = type.Contains('.', StringComparison.Ordinal) ? events.Where(e => e.Type == type) : events.Where(e => e.Type.StartsWith(area));
+            events = events.Where(e => e.Type == type || e.Type.StartsWith(area));
         }
 
         if (filter.Types is { Count: > 0 } types)
