@@ -19,13 +19,14 @@ internal sealed class AdminCallers(UserManager<ApplicationUser> users, TimeProvi
             return null;
         }
 
-        if (subject == clientId)
+        cancellationToken.ThrowIfCancellationRequested();
+        var user = await users.FindByIdAsync(subject);
+        if (user is null && subject == clientId)
         {
+            // A client's own token; a subject that is a person's id is that person's, whatever the client is called.
             return new AdminActor(subject, null);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var user = await users.FindByIdAsync(subject);
         if (!LockedAccountTokens.CanUseTokens(user, time.GetUtcNow()) || !await users.IsInRoleAsync(user, AdminOptions.Role))
         {
             return null;

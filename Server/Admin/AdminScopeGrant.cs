@@ -34,7 +34,9 @@ internal sealed class AdminScopeGrant(UserManager<ApplicationUser> users) : IOpe
         }
 
         var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
-        var isClient = subject is not null && subject == context.ClientId;
+        // A client's own token only from client_credentials: a client may be named like a person's id, and a
+        // person signing in through it must still hold the role.
+        var isClient = subject is not null && subject == context.ClientId && context.Request?.IsClientCredentialsGrantType() == true;
         if (!isClient && (subject is null || await users.FindByIdAsync(subject) is not { } user || !await users.IsInRoleAsync(user, AdminOptions.Role)))
         {
             principal.SetScopes(scopes.Except(AdminScopes, StringComparer.Ordinal));

@@ -22,7 +22,8 @@ internal sealed class ConsoleAccessHandler(IOptions<AdminOptions> options, UserM
             return;
         }
 
-        if (!context.User.IsInRole(AdminOptions.Role))
+        // The role as stored now, not as the cookie remembers it: taking it away closes the console at once.
+        if (await users.GetUserAsync(context.User) is not { } admin || !await users.IsInRoleAsync(admin, AdminOptions.Role))
         {
             context.Fail(new ConsoleRefusal(this, ConsoleRefusalKind.NotAdmin, "The admin console needs the admin role."));
             return;

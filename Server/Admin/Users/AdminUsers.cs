@@ -88,7 +88,7 @@ internal sealed class AdminUsers(UserManager<ApplicationUser> users, UserViews v
         }
 
         var before = await views.ViewAsync(user, configured: false);
-        if (user.Id == actor.UserId && before.Roles.Contains(AdminOptions.Role) && !input.Roles.Contains(AdminOptions.Role))
+        if (user.Id == actor.UserId && before.Roles.Contains(AdminOptions.Role) && !input.Roles.Contains(AdminOptions.Role, StringComparer.OrdinalIgnoreCase))
         {
             return new AdminResult<UserView>.Conflict("You cannot take the admin role from yourself; ask another administrator.");
         }

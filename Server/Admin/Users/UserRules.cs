@@ -44,9 +44,11 @@ internal sealed class UserRules(UserManager<ApplicationUser> users, RoleManager<
     /// <summary>Makes the person's roles exactly <paramref name="wanted"/>, creating roles that do not exist yet.</summary>
     public async Task<IdentityResult> SetRolesAsync(ApplicationUser user, IEnumerable<string> wanted)
     {
-        var target = wanted.Distinct(StringComparer.Ordinal).ToList();
+        // Identity compares role names by their normalized (upper-case) form: so does this, or "Ops" and "OPS"
+        // would be added twice (a duplicate key, a 500, and an account left behind without its audit row).
+        var target = wanted.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var current = await users.GetRolesAsync(user);
-        foreach (var role in target.Except(current, StringComparer.Ordinal))
+        foreach (var role in target.Except(current, StringComparer.OrdinalIgnoreCase))
         {
             if (!await roles.RoleExistsAsync(role) && await roles.CreateAsync(new IdentityRole(role)) is { Succeeded: false } failed)
             {
@@ -54,9 +56,9 @@ internal sealed class UserRules(UserManager<ApplicationUser> users, RoleManager<
             }
         }
 
-        var added = target.Except(current, StringComparer.Ordinal).ToList();
+        var added = target.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
         var result = added.Count > 0 ? await users.AddToRolesAsync(user, added) : IdentityResult.Success;
-        var removed = current.Except(target, StringComparer.Ordinal).ToList();
+        var removed = current.Except(target, StringComparer.OrdinalIgnoreCase).ToList();
         return result.Succeeded && removed.Count > 0 ? await users.RemoveFromRolesAsync(user, removed) : result;
     }
 
