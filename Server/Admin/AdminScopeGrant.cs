@@ -1,4 +1,5 @@
 using IdentityServer.Data;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -13,13 +14,13 @@ namespace IdentityServer.Admin;
 /// <c>admin</c> role: without it the admin scopes are dropped from the grant, and the token says so in its
 /// <c>scope</c>. Runs before OpenIddict prepares any token, at the authorization and at the token endpoint alike.
 /// </summary>
-internal sealed class AdminScopeGrant(UserManager<ApplicationUser> users) : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInContext>
 {
     private static readonly string[] AdminScopes = [AdminOptions.ReadScope, AdminOptions.WriteScope];
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-            .UseScopedHandler<AdminScopeGrant>()
+            .UseSingletonHandler<AdminScopeGrant>()
             .SetOrder(OpenIddictServerHandlers.PrepareAccessTokenPrincipal.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
@@ -37,7 +38,16 @@ internal sealed class AdminScopeGrant(UserManager<ApplicationUser> users) : IOpe
         // A client's own token only from client_credentials: a client may be named like a person's id, and a
         // person signing in through it must still hold the role.
         var isClient = subject is not null && subject == context.ClientId && context.Request?.IsClientCredentialsGrantType() == true;
-        if (!isClient && (subject is null || await users.FindByIdAsync(subject) is not { } user || !await users.IsInRoleAsync(user, AdminOptions.Role)))
+        if (isClient)
+        {
+            principal.SetResources(principal.GetResources().Union([AdminOptions.Audience], StringComparer.Ordinal));
+            return;
+        }
+
+        // Resolved only here: building a user manager on every token request (almost none asks for an admin scope)
+        // cost more than the rest of the request's handlers together.
+        var users = context.Transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
+        if ((subject is null || await users.FindByIdAsync(subject) is not { } user || !await users.IsInRoleAsync(user, AdminOptions.Role)))
         {
             principal.SetScopes(scopes.Except(AdminScopes, StringComparer.Ordinal));
             return;
