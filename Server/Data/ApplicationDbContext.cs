@@ -24,12 +24,15 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
         builder.ConfigureSessions();
         builder.ConfigureAudit();
+        builder.ConfigureSigningKeys();
 
         // The prune job filters on these; OpenIddict's model does not index them.
         builder.Entity<OpenIddictEntityFrameworkCoreToken>(token =>

@@ -11,7 +11,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2a04875e-5412-4dac-b370-34dbea5a0ddf"), entityTypeCount: 18)
+            : base(skipDetectChanges: false, modelId: new Guid("bbbafe6c-e8ec-4f2c-9f0e-8c0fee3a0f20"), entityTypeCount: 19)
         {
         }
 
@@ -23,6 +23,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             var configuredEntry = ConfiguredEntryEntityType.Create(this);
             var jobLease = JobLeaseEntityType.Create(this);
             var sessionGrant = SessionGrantEntityType.Create(this);
+            var signingKey = SigningKeyEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
@@ -52,6 +53,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             ConfiguredEntryEntityType.CreateAnnotations(configuredEntry);
             JobLeaseEntityType.CreateAnnotations(jobLease);
             SessionGrantEntityType.CreateAnnotations(sessionGrant);
+            SigningKeyEntityType.CreateAnnotations(signingKey);
             UserSessionEntityType.CreateAnnotations(userSession);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
