@@ -11,6 +11,7 @@ using IdentityServer.External;
 using IdentityServer.Health;
 using IdentityServer.Hosting;
 using IdentityServer.Jobs;
+using IdentityServer.Keys;
 using IdentityServer.Oidc;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
@@ -30,14 +31,14 @@ builder.Services
     .AddSessions()
     .AddBackchannelLogout(settings.BackchannelLogout)
     .AddRegistration(settings.Registration)
-    .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.Declared, builder.Environment)
+    .AddOidc(settings.Oidc, settings.Tokens, settings.Keys, settings.KeyRotation, settings.Declared, builder.Environment)
     .AddClientMetadataDocuments(settings.ClientMetadata)
     .AddExternalSignIn(settings.External, settings.Oidc.RequireHttps)
     .AddPages()
     .AddAdminConsole()
     .AddRateLimits(settings.RateLimits)
     .AddAdminApi()
-    .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout))
+    .AddJobs(settings.Pruning, BackchannelLogoutSetup.Schedule(settings.BackchannelLogout), KeysSetup.Schedule(settings.KeyRotation))
     .AddHealth()
     .AddSeeding()
     .AddStartupTasks();
@@ -50,6 +51,7 @@ app.UseProductionErrorPages();
 app.UseMiddleware<DatabaseUnavailable>();
 app.UseMiddleware<MalformedForms>();
 app.UseStaticFiles();
+app.UseSigningKeyRefresh();
 app.UseAdminApi();
 app.UseRateLimits();
 app.UseRouting();

@@ -28,7 +28,7 @@ public sealed class OptionsValidationTests
         where TOptions : class =>
         new SectionValidator<TOptions>(section, generated).Validate(Options.DefaultName, options).Failures?.ToList() ?? [];
 
-    private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new DatabaseOptions(),
+    private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new KeyRotationOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
         new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions(), new AdminOptions());
 
@@ -38,6 +38,7 @@ public sealed class OptionsValidationTests
         Assert.Empty(Failures(OidcOptions.Section, new OidcOptionsValidator(), new OidcOptions()));
         Assert.Empty(Failures(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator(), new TokenLifetimeOptions()));
         Assert.Empty(Failures(KeyOptions.Section, new KeyOptionsValidator(), new KeyOptions()));
+        Assert.Empty(Failures(KeyRotationOptions.Section, new KeyRotationOptionsValidator(), new KeyRotationOptions()));
         Assert.Empty(Failures(DatabaseOptions.Section, new DatabaseOptionsValidator(), new DatabaseOptions()));
         Assert.Empty(Failures(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator(), new SessionLifetimeOptions()));
         Assert.Empty(Failures(AccountOptions.Section, new AccountOptionsValidator(), new AccountOptions()));
@@ -132,16 +133,32 @@ public sealed class OptionsValidationTests
     [Fact]
     public void OutsideDevelopmentTheIssuerKeyFilesAndAMailServerMustBeSet()
     {
-        var settings = Defaults() with { Keys = new KeyOptions { AccessTokenSigningAlgorithm = SigningAlgorithm.ES256 } };
+        var production = new HostingEnvironment { EnvironmentName = Environments.Production };
+        var es256 = new KeyOptions { AccessTokenSigningAlgorithm = SigningAlgorithm.ES256 };
+        const string Issuer = "IdentityServer:Issuer: an explicit issuer URI is required outside Development.";
+        const string Mail = "IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.";
+        static string File(string name) => $"IdentityServer:Keys:{name}: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).";
+
+        // Rotation (the default) keeps the signing keys in the database: only the encryption key needs a file.
+        Assert.Equal([Issuer, File("EncryptionKeyFile"), Mail], EnvironmentRules.Check(Defaults() with { Keys = es256 }, production));
+
+        var managed = Defaults() with { Keys = es256, KeyRotation = new KeyRotationOptions { Enabled = false } };
+        Assert.Equal([Issuer, File("EncryptionKeyFile"), File("RsaSigningKeyFile"), File("EcdsaSigningKeyFile"), Mail], EnvironmentRules.Check(managed, production));
+    }
+
+    [Fact]
+    public void RotationPeriodsMustLeaveTimeToPropagateAndOutliveTokens()
+    {
+        var options = new KeyRotationOptions { PropagationPeriod = TimeSpan.FromHours(1), MetadataMaxAge = TimeSpan.FromHours(2), RotationPeriod = TimeSpan.FromMinutes(30) };
         Assert.Equal(
             [
-                "IdentityServer:Issuer: an explicit issuer URI is required outside Development.",
-                "IdentityServer:Keys:RsaSigningKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
-                "IdentityServer:Keys:EncryptionKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
-                "IdentityServer:Keys:EcdsaSigningKeyFile: a key file is required outside Development (or set IdentityServer:Keys:GenerateMissing).",
-                "IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.",
+                "IdentityServer:Keys:Rotation:MetadataMaxAge: must be shorter than the PropagationPeriod, or an API could miss a new key until after it signs.",
+                "IdentityServer:Keys:Rotation:RotationPeriod: must be longer than the PropagationPeriod: the next key is announced that long before the current one's period ends.",
             ],
-            EnvironmentRules.Check(settings, new HostingEnvironment { EnvironmentName = Environments.Production }));
+            Failures(KeyRotationOptions.Section, new KeyRotationOptionsValidator(), options));
+        Assert.Equal(
+            ["IdentityServer:Keys:Rotation:RetentionPeriod: must be at least the longest access- or identity-token lifetime (01:00:00), or tokens signed by a retired key stop validating before they expire."],
+            new KeyRotationOptions { RetentionPeriod = TimeSpan.FromMinutes(10) }.CheckRetention(TimeSpan.FromHours(1)));
     }
 
     [Fact]

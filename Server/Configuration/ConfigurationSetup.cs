@@ -31,6 +31,7 @@ internal static class ConfigurationSetup
             sections.Add(OidcOptions.Section, new OidcOptionsValidator()),
             sections.Add(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator()),
             sections.Add(KeyOptions.Section, new KeyOptionsValidator()),
+            sections.Add(KeyRotationOptions.Section, new KeyRotationOptionsValidator()),
             sections.Add(DatabaseOptions.Section, new DatabaseOptionsValidator()),
             sections.Add(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator()),
             sections.Add(AccountOptions.Section, new AccountOptionsValidator()),
@@ -49,6 +50,8 @@ internal static class ConfigurationSetup
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));
         sections.Fail(EnvironmentRules.Check(settings, builder.Environment));
+        sections.Fail(settings.KeyRotation.CheckRetention(new[] { settings.Tokens.AccessTokenLifetime, settings.Tokens.IdentityTokenLifetime }
+            .Concat(settings.Declared.Clients.Select(c => c.AccessTokenLifetime ?? TimeSpan.Zero).Where(l => l <= TimeSpan.FromDays(1))).Max()));
         sections.Fail(BackchannelLogoutRules.Check(settings.BackchannelLogout, settings.Declared.Clients.Select(c => c.BackchannelLogoutUri).ToList(), settings.Oidc.Issuer));
         sections.Fail(settings.Registration.UnknownScopes(settings.Declared.Scopes.Select(s => s.Name)));
         sections.ThrowIfAnyFailed();

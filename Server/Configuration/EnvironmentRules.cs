@@ -23,8 +23,16 @@ internal static class EnvironmentRules
         var keys = settings.Keys;
         if (!keys.GenerateMissing)
         {
-            var required = new List<(string? File, string Name)> { (keys.RsaSigningKeyFile, nameof(keys.RsaSigningKeyFile)), (keys.EncryptionKeyFile, nameof(keys.EncryptionKeyFile)) };
-            if (keys.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256)
+            // With rotation on, the signing keys live in the database (a configured file is imported once); only
+            // the encryption key, which protects them and the Data Protection key ring, must come from a file.
+            var rotating = settings.KeyRotation.Enabled;
+            var required = new List<(string? File, string Name)> { (keys.EncryptionKeyFile, nameof(keys.EncryptionKeyFile)) };
+            if (!rotating)
+            {
+                required.Add((keys.RsaSigningKeyFile, nameof(keys.RsaSigningKeyFile)));
+            }
+
+            if (!rotating && keys.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256)
             {
                 required.Add((keys.EcdsaSigningKeyFile, nameof(keys.EcdsaSigningKeyFile)));
             }

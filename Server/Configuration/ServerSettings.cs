@@ -25,6 +25,7 @@ internal sealed record ServerSettings(
     OidcOptions Oidc,
     TokenLifetimeOptions Tokens,
     KeyOptions Keys,
+    KeyRotationOptions KeyRotation,
     DatabaseOptions Database,
     SessionLifetimeOptions Sessions,
     AccountOptions Accounts,

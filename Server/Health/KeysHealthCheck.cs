@@ -1,13 +1,15 @@
-using IdentityServer.Oidc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
 
 namespace IdentityServer.Health;
 
-internal sealed class KeysHealthCheck(SigningKeys keys) : IHealthCheck
+/// <summary>Healthy while the key that signs (the first credential) has its private part.</summary>
+internal sealed class KeysHealthCheck(IOptionsMonitor<OpenIddictServerOptions> server) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(keys.Rsa.PrivateKeyStatus != PrivateKeyStatus.DoesNotExist
+        Task.FromResult(server.CurrentValue.SigningCredentials.FirstOrDefault()?.Key is AsymmetricSecurityKey { PrivateKeyStatus: not PrivateKeyStatus.DoesNotExist }
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("The signing key has no private part."));
 }

@@ -1,4 +1,5 @@
 using IdentityServer.Data;
+using IdentityServer.Keys;
 using IdentityServer.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ namespace IdentityServer.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: applies migrations (never EnsureCreated), switches SQLite to
-/// WAL, and re-applies the clients, scopes and users declared in configuration. It works in
+/// WAL, re-applies the clients, scopes and users declared in configuration, and loads the signing keys (creating the first ones). It works in
 /// <see cref="StartingAsync"/>, which the host runs for every hosted service before any service's
 /// <c>StartAsync</c>: so the schema exists before anything else touches the database (Data Protection's key
 /// ring warm-up, the prune scheduler), whatever order the services were registered in.
@@ -20,6 +21,7 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         await MigrateAsync(cancellationToken);
         var changes = await ConfigurationSeeder.SeedAsync(services, cancellationToken);
         LogSeeded(changes);
+        await services.PrepareSigningKeysAsync(cancellationToken);
     }
 
     /// <summary>Applies pending migrations (when enabled, or when <paramref name="force"/>d by the migrate command).</summary>

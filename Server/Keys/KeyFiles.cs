@@ -22,6 +22,22 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
         Load(options.EncryptionKeyFile, "encryption-rsa.pem", () => RSA.Create(2048), pem => { var k = RSA.Create(); k.ImportFromPem(pem); return k; },
             rsa => new RsaSecurityKey(rsa));
 
+    /// <summary>
+    /// The signing key file for an algorithm (configured, or the default one in the keys folder) when it exists:
+    /// rotation imports it as the first active key, so tokens issued before the switch keep validating.
+    /// </summary>
+    public string? ExistingSigningPem(string algorithm)
+    {
+        var (configured, name) = algorithm == nameof(SigningAlgorithm.ES256) ? (options.EcdsaSigningKeyFile, "signing-ecdsa.pem") : (options.RsaSigningKeyFile, "signing-rsa.pem");
+        var path = Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, name)));
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path);
+        }
+
+        return configured is null ? null : throw new InvalidOperationException($"Key file '{path}' (configured in {KeyOptions.Section}) does not exist.");
+    }
+
     private TKey Load<TAlg, TKey>(string? configured, string defaultName, Func<TAlg> create, Func<string, TAlg> import, Func<TAlg, TKey> wrap)
         where TAlg : AsymmetricAlgorithm
         where TKey : AsymmetricSecurityKey

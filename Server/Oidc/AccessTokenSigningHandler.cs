@@ -1,3 +1,5 @@
+using IdentityServer.Keys;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,13 +8,12 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace IdentityServer.Oidc;
 
 /// <summary>
-/// Signs access tokens with the ECDSA key when ES256 is configured, while identity tokens keep RS256
-/// (OpenIddict would otherwise sign every token with the first registered key).
+/// Signs access tokens with the active ECDSA key when ES256 is configured, while identity tokens keep RS256
+/// (OpenIddict would otherwise sign every token with the first credential, the active RSA key).
 /// </summary>
-internal sealed class AccessTokenSigningHandler(SigningKeys keys) : IOpenIddictServerHandler<GenerateTokenContext>
+internal sealed class AccessTokenSigningHandler(IOptions<KeyOptions> keys) : IOpenIddictServerHandler<GenerateTokenContext>
 {
-    // Built once: this runs for every access token issued.
-    private readonly SigningCredentials? ecdsa = keys.Ecdsa is null ? null : new SigningCredentials(keys.Ecdsa, SecurityAlgorithms.EcdsaSha256);
+    private readonly bool es256 = keys.Value.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256;
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
@@ -23,9 +24,17 @@ internal sealed class AccessTokenSigningHandler(SigningKeys keys) : IOpenIddictS
 
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
-        if (ecdsa is not null && context.TokenType == TokenTypeIdentifiers.AccessToken)
+        if (es256 && context.TokenType == TokenTypeIdentifiers.AccessToken)
         {
-            context.SigningCredentials = ecdsa;
+            // The credentials are ordered active first (Keys/KeySchedule.cs): the first ECDSA one signs.
+            foreach (var credentials in context.Options.SigningCredentials)
+            {
+                if (credentials.Key is ECDsaSecurityKey)
+                {
+                    context.SigningCredentials = credentials;
+                    break;
+                }
+            }
         }
 
         return ValueTask.CompletedTask;

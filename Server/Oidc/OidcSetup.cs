@@ -15,11 +15,18 @@ internal static class OidcSetup
 {
     /// <param name="declared">The scopes, resources and clients configuration declares: what they use is switched on.</param>
     public static IServiceCollection AddOidc(this IServiceCollection services, OidcOptions options, TokenLifetimeOptions lifetimes, KeyOptions keyOptions,
-        SeedOptions declared, IHostEnvironment environment)
+        KeyRotationOptions rotation, SeedOptions declared, IHostEnvironment environment)
     {
         var keys = new KeyFiles(keyOptions, environment.ContentRootPath, keyOptions.GenerateMissing || environment.IsDevelopment());
-        var signing = new SigningKeys(keys.RsaSigningKey(), keyOptions.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256 ? keys.EcdsaSigningKey() : null);
-        services.AddSingleton(signing);
+        services.AddSingleton(keys);
+
+        // Rotating keys live in the database (Keys/KeyRing.cs); otherwise the key files sign, as configured.
+        var files = rotation.Enabled ? null : new SigningKeys(keys.RsaSigningKey(), keyOptions.AccessTokenSigningAlgorithm == SigningAlgorithm.ES256 ? keys.EcdsaSigningKey() : null);
+        if (rotation.Enabled)
+        {
+            services.AddSigningKeyRotation();
+        }
+
         var encryption = keys.EncryptionKey();
         services.ProtectKeyRingWith(encryption.Rsa);
         services.AddScoped<TokenPrincipalFactory>();
@@ -92,10 +99,13 @@ internal static class OidcSetup
                 server.SetRefreshTokenReuseLeeway(lifetimes.RefreshTokenReuseLeeway == TimeSpan.Zero ? null : lifetimes.RefreshTokenReuseLeeway);
 
                 // The RSA key comes first: OpenIddict signs identity tokens with the first key (RS256, OIDC's default).
-                server.AddSigningKey(signing.Rsa);
-                if (signing.Ecdsa is not null)
+                if (files is not null)
                 {
-                    server.AddSigningKey(signing.Ecdsa);
+                    server.AddSigningKey(files.Rsa);
+                    if (files.Ecdsa is not null)
+                    {
+                        server.AddSigningKey(files.Ecdsa);
+                    }
                 }
 
                 server.AddEncryptionKey(encryption);
