@@ -91,9 +91,10 @@ internal sealed class KeyRotation(ApplicationDbContext db, IDataProtectionProvid
                     changes.Add(new KeyChange(pending.Row.Kid, algorithm, "announced key withdrawn"));
                 }
 
-                // Strictly after the current key's activation, so the order never falls to the kid on a frozen clock.
-                var after = plan.Active(algorithm) is { } active && active.ActivatesAt >= now ? active.ActivatesAt.AddTicks(1) : now;
-                changes.Add(Add(algorithm, now, after));
+                // Ordered after the current key even on a clock that has not moved since it was made (ties on
+                // activation fall to creation), so the new key is the one that signs from now.
+                var created = plan.Active(algorithm) is { } active && active.Row.CreatedAt >= now.UtcTicks ? new DateTimeOffset(active.Row.CreatedAt + 1, TimeSpan.Zero) : now;
+                changes.Add(Add(algorithm, created, now));
             }
             else if (!plan.HasAnnounced(algorithm))
             {
@@ -105,11 +106,11 @@ internal sealed class KeyRotation(ApplicationDbContext db, IDataProtectionProvid
         return changes;
     }
 
-    private KeyChange Add(string algorithm, DateTimeOffset now, DateTimeOffset activatesAt)
+    private KeyChange Add(string algorithm, DateTimeOffset createdAt, DateTimeOffset activatesAt)
     {
         using var key = KeyMaterial.Generate(algorithm);
-        var row = KeyMaterial.Seal(key, algorithm, protector, now, activatesAt, "generated");
+        var row = KeyMaterial.Seal(key, algorithm, protector, createdAt, activatesAt, "generated");
         db.SigningKeys.Add(row);
-        return new KeyChange(row.Kid, algorithm, activatesAt <= now ? "generated; active now" : $"generated; announced, signs from {activatesAt:u}");
+        return new KeyChange(row.Kid, algorithm, activatesAt <= time.GetUtcNow() ? "generated; active now" : $"generated; announced, signs from {activatesAt:u}");
     }
 }
