@@ -52,6 +52,7 @@ app.UseMiddleware<DatabaseUnavailable>();
 app.UseMiddleware<MalformedForms>();
 app.UseStaticFiles();
 app.UseSigningKeyRefresh();
+app.UseMiddleware<MetadataCache>();
 app.UseAdminApi();
 app.UseRateLimits();
 app.UseRouting();
