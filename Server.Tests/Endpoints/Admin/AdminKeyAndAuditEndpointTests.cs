@@ -20,6 +20,8 @@ public sealed class AdminKeyAndAuditEndpointTests(ServerFactory server) : IClass
         Assert.NotEmpty(signing);
         Assert.All(signing, k => Assert.Contains(jwks.GetProperty("keys").EnumerateArray(), j => j.GetProperty("kid").GetString() == k.GetProperty("kid").GetString()));
         Assert.Contains(keys.GetProperty("items").EnumerateArray(), k => k.GetProperty("use").GetString() == "enc");
+        Assert.Equal("active", signing[0].GetProperty("state").GetString());
+        Assert.Equal("generated", signing[0].GetProperty("origin").GetString());
         var text = await response.Content.ReadAsStringAsync();
         foreach (var privateMember in new[] { "\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "PRIVATE KEY", "modulus" })
         {
