@@ -72,7 +72,7 @@ public sealed class ConfigurationTests
         using var factory = new ProductionFactory();
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient()).Message;
         Assert.Contains("IdentityServer:Issuer", error, StringComparison.Ordinal);
-        Assert.Contains("IdentityServer:Keys:RsaSigningKeyFile", error, StringComparison.Ordinal);
+        Assert.Contains("IdentityServer:Keys:EncryptionKeyFile", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using IdentityServer.Data;
 using Quartz;
 
 namespace IdentityServer.Jobs;

@@ -1,3 +1,4 @@
+using IdentityServer.Data;
 using IdentityServer.Telemetry;
 using Microsoft.Extensions.Options;
 using Quartz;

@@ -1,4 +1,4 @@
-using IdentityServer.Jobs;
+using IdentityServer.Data;
 using Microsoft.Extensions.Options;
 using Quartz;
 

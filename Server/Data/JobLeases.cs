@@ -1,7 +1,6 @@
-using IdentityServer.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace IdentityServer.Jobs;
+namespace IdentityServer.Data;
 
 /// <summary>A lease in the shared database, so a job runs on one instance per period across a cluster.</summary>
 internal sealed class JobLeases(ApplicationDbContext db, TimeProvider time)
