@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using IdentityServer.Keys;
 
 namespace IdentityServer.Configuration;
@@ -42,6 +43,12 @@ internal static class EnvironmentRules
         if (string.IsNullOrWhiteSpace(settings.Email.SmtpHost) && string.IsNullOrWhiteSpace(settings.Email.PickupDirectory))
         {
             yield return $"IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.";
+        }
+
+        // One PBKDF2 iteration makes a stolen database's passwords as cheap to guess as plain SHA-256 ones.
+        if (settings.Accounts.PasswordHashing == PasswordHashing.Fast)
+        {
+            yield return $"{AccountOptions.Section}:PasswordHashing: 'Fast' is for Development only (a password hashed with one iteration is cheap to guess); use Standard.";
         }
     }
 }
