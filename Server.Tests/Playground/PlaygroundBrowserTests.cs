@@ -16,8 +16,8 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
         // Redirect URIs on loopback match on any port; a post-logout URI must match exactly, so the port is chosen first.
         var port = FreePort();
         await using var server = new ServerFactory();
-        server.Settings["IdentityServer:Clients:6:PostLogoutRedirectUris:0"] = $"http://localhost:{port}/playground";
-        server.Settings["IdentityServer:Clients:6:PostLogoutRedirectUris:1"] = $"http://127.0.0.1:{port}/playground";
+        server.OverrideClient("playground", "PostLogoutRedirectUris:0", $"http://localhost:{port}/playground");
+        server.OverrideClient("playground", "PostLogoutRedirectUris:1", $"http://127.0.0.1:{port}/playground");
         server.Settings["IdentityServer:Keys:AccessTokenSigningAlgorithm"] = "ES256";
         server.UseKestrel(port);
         server.StartServer();
