@@ -1,5 +1,8 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -26,16 +29,7 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
         var page = await context.NewPageAsync();
         await ScreenshotOnFailureAsync(page, async () =>
         {
-            await page.GotoAsync("/playground");
-            await page.SelectOptionAsync("#client", "playground");
-            await page.UncheckAsync("#scopes input[value=roles]");
-            await page.ClickAsync("#sign-in");
-
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
-            await page.FillAsync("#Login", "alice");
-            await page.FillAsync("#Password", ServerFactory.AlicePassword);
-            await page.ClickAsync("button[type=submit]");
-            await page.ClickAsync("button[value=accept]");
+            await SignInAsync(page, uncheck: "roles");
 
             // Back on the playground: the ID token is RS256 and the access token ES256, both checked against the JWKS.
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/playground$"));
@@ -68,6 +62,57 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
             await page.GotoAsync("/Account/Manage");
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
         });
+    }
+
+    [BrowserFact]
+    public async Task AForgedStateIsIgnoredAndAnAlteredTokenIsShownWithAnInvalidSignature()
+    {
+        await using var server = new ServerFactory();
+        server.UseKestrel(0);
+        server.StartServer();
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ClientOptions.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await ScreenshotOnFailureAsync(page, async () =>
+        {
+            await page.GotoAsync("/playground?code=stolen&state=forged");
+            await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("not the one this page sent");
+            await Assertions.Expect(page.Locator("#results")).ToBeHiddenAsync();
+
+            // The token response reaches the page with one claim of the ID token changed after it was signed.
+            await page.RouteAsync("**/connect/token", async route =>
+            {
+                var response = await route.FetchAsync();
+                var body = JsonNode.Parse(await response.TextAsync())!.AsObject();
+                var parts = body["id_token"]!.GetValue<string>().Split('.');
+                var claims = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+                claims["name"] = "Mallory Example";
+                parts[1] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+                body["id_token"] = string.Join('.', parts);
+                await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body.ToJsonString() });
+            });
+            await SignInAsync(page);
+
+            await Assertions.Expect(page.Locator("#id-token .claims")).ToContainTextAsync("Mallory Example");
+            await Assertions.Expect(page.Locator("#id-token .signature")).ToHaveTextAsync("signature invalid: the signature does not match the header and claims");
+            await Assertions.Expect(page.Locator("#access-token .signature")).ToHaveTextAsync(new Regex("^signature valid \\(RS256"));
+        });
+    }
+
+    private static async Task SignInAsync(IPage page, string? uncheck = null)
+    {
+        await page.GotoAsync("/playground");
+        await page.SelectOptionAsync("#client", "playground");
+        if (uncheck is not null)
+        {
+            await page.UncheckAsync($"#scopes input[value={uncheck}]");
+        }
+
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await page.FillAsync("#Login", "alice");
+        await page.FillAsync("#Password", ServerFactory.AlicePassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("button[value=accept]");
     }
 
     private static int FreePort()
