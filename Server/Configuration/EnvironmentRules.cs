@@ -45,7 +45,7 @@ internal static class EnvironmentRules
             yield return $"IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.";
         }
 
-        // One PBKDF2 iteration makes a stolen database's passwords as cheap to guess as plain SHA-256 ones.
+        // With one PBKDF2 iteration, guessing a password from a stolen database costs an attacker one HMAC a guess.
         if (settings.Accounts.PasswordHashing == PasswordHashing.Fast)
         {
             yield return $"{AccountOptions.Section}:PasswordHashing: 'Fast' is for Development only (a password hashed with one iteration is cheap to guess); use Standard.";
