@@ -55,6 +55,8 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
             await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("The refresh token is revoked: a refresh now fails.");
             await page.ClickAsync("#refresh");
             await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("invalid_grant");
+            await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Refresh refused.");
+            await Assertions.Expect(page.Locator("#sign-out-note")).ToBeHiddenAsync();
 
             await page.ClickAsync("#sign-out");
             await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("You are signed out of this server.");

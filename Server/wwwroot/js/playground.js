@@ -117,6 +117,7 @@
     report(action, answer);
     if (!answer.ok) {
       fail(`${action} refused: ${answer.body.error ?? answer.status}${answer.body.error_description ? " (" + answer.body.error_description + ")" : ""}.`);
+      say(`${action} refused.`);
       return;
     }
     byId("problem").hidden = true;
@@ -135,6 +136,8 @@
     byId("refresh").disabled = !session.refreshToken;
     byId("revoke").disabled = !session.refreshToken && !session.accessToken;
     byId("revoke").textContent = session.refreshToken ? "Revoke the refresh token" : "Revoke the access token";
+    byId("sign-out-note").hidden = session.postLogout.includes(self);
+    byId("sign-out-note").textContent = `Signing out ends your session but cannot come back here: ${self} is not one of this client's PostLogoutRedirectUris.`;
     await userinfo();
     say(fromCode ? "Signed in: the tokens are below." : "Refreshed: new tokens are below.");
   }
