@@ -87,6 +87,7 @@ internal static class FuzzTargets
         new(Account, "/Account/Logout", GetPost, ["__RequestVerificationToken"]),
         new(Account, "/Error", GetPost, []),
         new(Account, "/Index", GetPost, []),
+        new(Account, "/playground", GetPost, ["code", "state", "iss", "error", "error_description"]),
 
         new(Manage, "/Account/Manage/Index", GetPost, ["__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/Activity", GetPost, ["page", "__RequestVerificationToken"]),

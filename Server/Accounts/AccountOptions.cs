@@ -23,6 +23,10 @@ internal sealed class AccountOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary><c>Standard</c> (PBKDF2 as Identity sets it) or <c>Fast</c> (one iteration; Development only).</summary>
+    [EnumDataType(typeof(PasswordHashing), ErrorMessage = "use Standard or Fast.")]
+    public PasswordHashing PasswordHashing { get; set; } = PasswordHashing.Standard;
 }
 
 [OptionsValidator]

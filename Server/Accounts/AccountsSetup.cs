@@ -35,6 +35,7 @@ internal static class AccountsSetup
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicy>()
             .AddUserValidator<AsciiAccountNames>();
+        services.AddPasswordHashing(accounts.PasswordHashing);
         services.AddSingleton<ILookupNormalizer, AsciiLookupNormalizer>();
         services.AddSingleton<UnknownUserPasswordCheck>();
 

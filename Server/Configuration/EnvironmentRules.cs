@@ -1,3 +1,4 @@
+using IdentityServer.Accounts;
 using IdentityServer.Keys;
 
 namespace IdentityServer.Configuration;
@@ -50,6 +51,12 @@ internal static class EnvironmentRules
         if (string.IsNullOrWhiteSpace(settings.Email.SmtpHost) && string.IsNullOrWhiteSpace(settings.Email.PickupDirectory))
         {
             yield return $"IdentityServer:Accounts:Email:SmtpHost: account mail (confirmation, password reset) needs an SMTP host outside Development, or IdentityServer:Accounts:Email:PickupDirectory to write each message to a file.";
+        }
+
+        // With one PBKDF2 iteration, guessing a password from a stolen database costs an attacker one HMAC a guess.
+        if (settings.Accounts.PasswordHashing == PasswordHashing.Fast)
+        {
+            yield return $"{AccountOptions.Section}:PasswordHashing: 'Fast' is for Development only (a password hashed with one iteration is cheap to guess); use Standard.";
         }
     }
 }

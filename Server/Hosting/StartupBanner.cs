@@ -38,6 +38,7 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             "  IdentityServer is running (Development).",
             $"  Issuer     {issuer}/",
             $"  Discovery  {issuer}/.well-known/openid-configuration",
+            $"  Playground {issuer}/playground",
         };
         foreach (var client in declared.Value.Clients)
         {
