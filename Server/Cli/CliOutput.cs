@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -18,6 +19,8 @@ internal static class CliOutput
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
+        // Read in a terminal or by a script, never embedded in HTML: "at+jwt", not "at\u002Bjwt".
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using IdentityServer.Hosting;
 
 namespace IdentityServer.Cli;
@@ -15,8 +16,12 @@ internal static class CommandLine
     /// Only the first argument names a verb: "--urls http://…" is an option and its value, not a command, and
     /// "Key=value" is a configuration override.
     /// </summary>
-    public static string? VerbOf(string[] args) =>
-        args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal) ? args[0] : null;
+    public static string? VerbOf(string[] args) => args switch
+    {
+        ["--help" or "-h" or "-?"] => args[0],
+        [var first, ..] when !first.StartsWith('-') && !first.Contains('=', StringComparison.Ordinal) => first,
+        _ => null,
+    };
 
     /// <summary>
     /// Before the server is built: a verb's stdout is its result (a script may parse its JSON), so the server's
@@ -44,7 +49,7 @@ internal static class CommandLine
         }
 
         var root = CliVerbs.Root(new CliHost(app));
-        if (!root.Subcommands.Any(c => c.Name == verb))
+        if (!verb.StartsWith('-') && !root.Subcommands.Any(c => c.Name == verb))
         {
             return Fail($"Unknown command '{verb}'. Commands: {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))} (--help for more).", CliFailure.Usage);
         }
@@ -52,7 +57,7 @@ internal static class CommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
         {
-            return Fail($"{parsed.Errors[0].Message} See '{verb} --help'.", CliFailure.Usage);
+            return Fail($"{parsed.Errors[0].Message} See '{PathOf(parsed.CommandResult)} --help'.", CliFailure.Usage);
         }
 
         try
@@ -74,6 +79,18 @@ internal static class CommandLine
         }
 
         return true;
+    }
+
+    /// <summary>"clients add": the words that named the command, without the program's.</summary>
+    private static string PathOf(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = command; result is CommandResult { Parent: not null } named; result = result.Parent)
+        {
+            names.Insert(0, named.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     private static bool Fail(string message, int exitCode)

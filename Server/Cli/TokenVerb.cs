@@ -82,9 +82,11 @@ internal static class TokenVerb
             return given.IsAbsoluteUri ? given : throw new CliFailure("--issuer: give an absolute URI, e.g. http://localhost:5000/.", CliFailure.Usage);
         }
 
-        // Without IdentityServer:Issuer the server names itself after the address it is called on: the first one it listens on.
-        var urls = host.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return urls is [var first, ..] && Uri.TryCreate(first.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var address)
+        // Without IdentityServer:Issuer the server names itself after the address it is called on: the first one it
+        // listens on (urls, ASPNETCORE_URLS), or Kestrel's default.
+        var urls = host.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var first = urls.FirstOrDefault() ?? "http://localhost:5000";
+        return Uri.TryCreate(first.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var address)
             ? address
             : throw new CliFailure("IdentityServer:Issuer is not set: pass --issuer with the address the server is called on.", CliFailure.Usage);
     }

@@ -44,7 +44,11 @@ internal static class UserVerbs
 
         var reset = new Command("reset-password",
             "Remove the password, end every session, and email a reset link to a confirmed address; the person chooses a new password.") { name };
-        reset.SetAction((parsed, ct) => RunAsync(host, parsed, name, (service, id) => service.ForcePasswordResetAsync(id, CliHost.Actor, ct),
+        reset.SetAction((parsed, ct) => RunAsync(host, parsed, name, async (service, id) =>
+        {
+            await using var mail = await MailDelivery.StartAsync(host, ct);
+            return await service.ForcePasswordResetAsync(id, CliHost.Actor, ct);
+        },
             r => [$"Removed the password of '{r.User.UserName}'; {r.SessionsEnded} session(s) ended; "
                 + (r.ResetEmailSent == true ? "reset email sent." : "no reset email (no confirmed address).")], ct));
 
