@@ -24,7 +24,7 @@ internal static class TokenVerb
         var audiences = new Option<List<string>>("--audience") { Description = "An audience (repeat); by default the scopes' resources.", Arity = ArgumentArity.OneOrMore };
         var lifetime = new Option<string?>("--lifetime") { Description = "How long it is valid: 00:30:00, 90s, 30m, 2h; by default the server's access token lifetime." };
         var claims = new Option<List<string>>("--claim") { Description = "An extra claim, type=value (repeat).", Arity = ArgumentArity.OneOrMore };
-        var issuer = new Option<Uri?>("--issuer") { Description = "The issuer, when IdentityServer:Issuer is not set (the server then uses its address)." };
+        var issuer = new Option<string?>("--issuer") { Description = "The issuer, when IdentityServer:Issuer is not set (the server then uses its address)." };
         var decode = new Option<bool>("--decode") { Description = "Print the header and claims as JSON instead of the token." };
         var token = new Command("token", $"Development (or {Setting}): mint a signed access token with the server's keys.")
             { user, client, scopes, audiences, lifetime, claims, issuer, decode };
@@ -70,7 +70,7 @@ internal static class TokenVerb
         return CliOutput.Serialize(document);
     }
 
-    private static Uri Issuer(CliHost host, Uri? given)
+    private static Uri Issuer(CliHost host, string? given)
     {
         if (host.Services.GetRequiredService<IOptions<OidcOptions>>().Value.Issuer is { } configured)
         {
@@ -79,7 +79,9 @@ internal static class TokenVerb
 
         if (given is not null)
         {
-            return given.IsAbsoluteUri ? given : throw new CliFailure("--issuer: give an absolute URI, e.g. http://localhost:5000/.", CliFailure.Usage);
+            return Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw new CliFailure("--issuer: give an absolute http(s) URI, e.g. http://localhost:5000/.", CliFailure.Usage);
         }
 
         // Without IdentityServer:Issuer the server names itself after the address it is called on: the first one it
