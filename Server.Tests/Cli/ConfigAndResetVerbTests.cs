@@ -57,6 +57,20 @@ public sealed class ConfigAndResetVerbTests
         Assert.False(File.Exists(cli.DatabaseFile));
     }
 
+    [Fact]
+    public async Task PendingMigrationsWithMigrateAtStartupOffStopWithOneLineUntilMigrateRuns()
+    {
+        using var cli = new CliProcess();
+        cli.Environment["IdentityServer__Database__MigrateAtStartup"] = "false";
+
+        var pending = (await cli.RunAsync("clients", "list")).FailedWithOneLine();
+        Assert.StartsWith("IdentityServer:Database:MigrateAtStartup is false and", pending, StringComparison.Ordinal);
+        Assert.Equal(pending, (await cli.RunAsync("--urls", "http://127.0.0.1:0")).FailedWithOneLine());
+
+        Assert.Matches(@"Applied \d+ migration\(s\)\.", (await cli.RunAsync("migrate")).Succeeded().Output);
+        Assert.Contains("web", (await cli.RunAsync("clients", "list")).Succeeded().Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "clients", "add")]
     [InlineData(2, "clients", "list", "--frobnicate")]
