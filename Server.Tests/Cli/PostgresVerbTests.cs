@@ -22,6 +22,9 @@ public sealed class PostgresVerbTests(PostgresCluster postgres) : IClassFixture<
         Assert.Matches(@"Applied \d+ migration\(s\)\.", migrated.Output);
         Assert.Equal("The database is up to date.", (await cli.RunAsync("migrate")).Succeeded().Output.Trim());
         Assert.Contains("web", (await cli.RunAsync("clients", "list")).Succeeded().Output, StringComparison.Ordinal);
+
+        cli.Environment["IdentityServer__Database__ConnectionString"] = postgres.ConnectionString("made_by_migrate").Replace("Username=postgres", "Username=nobody", StringComparison.Ordinal);
+        Assert.StartsWith("IdentityServer:Database:ConnectionString: the database refused the credentials", (await cli.RunAsync("users", "list")).FailedWithOneLine(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +34,9 @@ public sealed class PostgresVerbTests(PostgresCluster postgres) : IClassFixture<
         cli.Environment["IdentityServer__Database__Provider"] = "Postgres";
         cli.Environment["IdentityServer__Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=identity;Username=identity";
 
-        var line = (await cli.RunAsync("--urls", "http://127.0.0.1:0")).FailedWithOneLine();
+        var server = await cli.RunAsync("--urls", "http://127.0.0.1:0");
+        var line = server.FailedWithOneLine();
+        Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
         Assert.StartsWith("IdentityServer:Database:ConnectionString: cannot reach the database", line, StringComparison.Ordinal);
         Assert.StartsWith("IdentityServer:Database:ConnectionString: cannot reach the database", (await cli.RunAsync("users", "list")).FailedWithOneLine(), StringComparison.Ordinal);
     }

@@ -17,9 +17,6 @@ internal static class HostingSetup
         services.AddSingleton<IConfigureOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());
         services.AddSingleton<IValidateOptions<HostFilteringOptions>>(sp => sp.GetRequiredService<AllowedHostsFromIssuer>());
         services.AddOptions<HostFilteringOptions>().ValidateOnStart();
-
-        // The host logs a failed start with its stack trace before rethrowing; StartupFailures reports it instead.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
         return services;
     }
 
