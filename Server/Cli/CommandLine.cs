@@ -74,7 +74,12 @@ internal static class CommandLine
         }
         catch (Exception e)
         {
-            // A bug, not a setting: still one line, with --verbose for the log around it.
+            // A bug, not a setting: still one line; --verbose adds the log and the stack trace to report it with.
+            if (args.Contains("--verbose", StringComparer.Ordinal))
+            {
+                Console.Error.WriteLine(e);
+            }
+
             Fail($"{verb} failed: {e.GetType().Name}: {e.Message}".ReplaceLineEndings(" "), CliFailure.Failed);
         }
 
