@@ -23,9 +23,9 @@ internal sealed class TokenMinter(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
         await CheckScopesAsync(request.Scopes, options, ct);
-        if (request.ClientId is { } clientId && await services.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(clientId, ct) is null)
+        if (request.ClientId is { } clientId)
         {
-            throw new CliFailure($"No client with the id '{clientId}'.");
+            await CheckClientAsync(clientId, request.Scopes, ct);
         }
 
         var factory = services.GetRequiredService<TokenPrincipalFactory>();
@@ -82,6 +82,20 @@ internal sealed class TokenMinter(IServiceProvider services)
 
     private async Task<ApplicationUser> UserAsync(string userName) =>
         await services.GetRequiredService<UserManager<ApplicationUser>>().FindByNameAsync(userName) ?? throw new CliFailure($"No user named '{userName}'.");
+
+    /// <summary>The client exists and may ask for each scope, as the token endpoint requires (openid needs no permission).</summary>
+    private async Task CheckClientAsync(string clientId, IReadOnlyList<string> scopes, CancellationToken ct)
+    {
+        var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
+        var application = await applications.FindByClientIdAsync(clientId, ct) ?? throw new CliFailure($"No client with the id '{clientId}'.");
+        foreach (var scope in scopes.Where(s => s != Scopes.OpenId))
+        {
+            if (!await applications.HasPermissionAsync(application, Permissions.Prefixes.Scope + scope, ct))
+            {
+                throw new CliFailure($"--scope: the client '{clientId}' may not ask for '{scope}' (not among its scopes).");
+            }
+        }
+    }
 
     /// <summary>Only scopes the server would grant: its registered ones and those stored in the database.</summary>
     private async Task CheckScopesAsync(IReadOnlyList<string> scopes, OpenIddictServerOptions options, CancellationToken ct)
