@@ -42,6 +42,7 @@ builder.Services
     .AddHealth()
     .AddSeeding()
     .AddStartupTasks();
+builder.UseCommandLine(args);
 
 var app = builder.Build();
 

@@ -26,6 +26,7 @@ internal static class ConfigurationSetup
     /// </summary>
     public static ServerSettings AddServerSettings(this WebApplicationBuilder builder)
     {
+        StartupFailures.ReportInOneLine();
         var sections = new FeatureSections(builder);
         var settings = new ServerSettings(
             sections.Add(OidcOptions.Section, new OidcOptionsValidator()),

@@ -17,11 +17,19 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await using var exclusive = await StartupLock.AcquireAsync(options.Value, cancellationToken);
-        await MigrateAsync(cancellationToken);
-        var changes = await ConfigurationSeeder.SeedAsync(services, cancellationToken);
-        LogSeeded(changes);
-        await services.PrepareSigningKeysAsync(cancellationToken);
+        try
+        {
+            await using var exclusive = await StartupLock.AcquireAsync(options.Value, cancellationToken);
+            await MigrateAsync(cancellationToken);
+            var changes = await ConfigurationSeeder.SeedAsync(services, cancellationToken);
+            LogSeeded(changes);
+            await services.PrepareSigningKeysAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not StartupFailureException && DatabaseFailure.Describe(e) is { } reason)
+        {
+            // A database that cannot be used is a setting to fix, not a bug: one line naming it, no stack trace.
+            throw new StartupFailureException(reason, e);
+        }
     }
 
     /// <summary>Applies pending migrations (when enabled, or when <paramref name="force"/>d by the migrate command).</summary>
@@ -34,6 +42,12 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, IOp
         if (pending > 0 && (force || options.Value.MigrateAtStartup))
         {
             await db.Database.MigrateAsync(cancellationToken);
+        }
+        else if (pending > 0)
+        {
+            // Serving on an older schema fails later, request by request, with SQL errors nobody can read.
+            throw new StartupFailureException(
+                $"{DatabaseOptions.Section}:MigrateAtStartup is false and {pending} migration(s) are pending: run the 'migrate' command first.");
         }
 
         if (db.Database.IsSqlite())
