@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace IdentityServer.Cli;
 
 /// <summary>
-/// The verbs, in the order <c>--help</c> lists them. A new verb (<c>keys list|rotate</c>, say) is a class in this
+/// The verbs, in the order <c>--help</c> lists them. A new verb is a class in this
 /// folder with a <c>Create(CliHost)</c> that returns its <see cref="Command"/>, and one line here.
 /// </summary>
 internal static class CliVerbs
@@ -23,6 +23,7 @@ internal static class CliVerbs
             ClientVerbs.Create(host),
             UserVerbs.Create(host),
             SessionVerbs.Create(host),
+            KeyVerbs.Create(host),
             ConfigVerbs.Create(host),
             ResetVerb.Create(host),
             TokenVerb.Create(host),

@@ -5,6 +5,7 @@ using IdentityServer.Admin;
 using IdentityServer.Admin.Clients;
 using IdentityServer.Admin.Scopes;
 using IdentityServer.Admin.Users;
+using IdentityServer.Keys;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 
@@ -53,7 +54,13 @@ internal static class ConfigVerbs
             // The settings themselves were validated while the server was built (a failure never reaches this line);
             // what is left is what start-up validates: the options registered with ValidateOnStart and OpenIddict's own.
             host.Services.GetService<IStartupValidator>()?.Validate();
-            _ = host.Services.GetRequiredService<IOptions<OpenIddictServerOptions>>().Value;
+            // With rotation on, OpenIddict's options need the signing keys from the database, which a check of the
+            // settings does not open; with key files they are built (and checked) here.
+            if (host.Services.GetService<KeyRing>() is null)
+            {
+                _ = host.Services.GetRequiredService<IOptions<OpenIddictServerOptions>>().Value;
+            }
+
             return CliOutput.Print(parsed, new { valid = true }, _ => ["Configuration is valid."]);
         });
 
