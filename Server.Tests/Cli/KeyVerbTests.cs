@@ -26,6 +26,14 @@ public sealed class KeyVerbTests
         Assert.Single(table.Split('\n'), l => l.Contains(" active ", StringComparison.Ordinal));
         Assert.DoesNotContain("announced", table, StringComparison.Ordinal);
 
+        // A leaked key, replaced with --now, is revoked: gone from the list (and the JWKS); the active key cannot be.
+        Assert.Contains("revoked", (await cli.RunAsync("keys", "revoke", active)).Succeeded().Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(active, (await cli.RunAsync("keys", "list")).Succeeded().Output, StringComparison.Ordinal);
+        Assert.Equal($"No signing key with the kid '{active}'.", (await cli.RunAsync("keys", "revoke", active)).FailedWithOneLine());
+        using var now = JsonDocument.Parse((await cli.RunAsync("keys", "list", "--json")).Succeeded().Output);
+        var current = Assert.Single(now.RootElement.EnumerateArray()).GetProperty("kid").GetString()!;
+        Assert.Contains("rotate with --now first", (await cli.RunAsync("keys", "revoke", current)).FailedWithOneLine(), StringComparison.Ordinal);
+
         cli.Environment["IdentityServer__Keys__Rotation__Enabled"] = "false";
         Assert.Contains("Rotation:Enabled is false", (await cli.RunAsync("keys", "rotate")).FailedWithOneLine(), StringComparison.Ordinal);
     }

@@ -4,7 +4,7 @@ using IdentityServer.Keys;
 namespace IdentityServer.Cli;
 
 /// <summary>
-/// <c>keys list</c> (every signing key and its state) and <c>keys rotate [--now]</c>: a new key announced now that
+/// <c>keys list</c> (every signing key and its state), <c>keys revoke &lt;kid&gt;</c> and <c>keys rotate [--now]</c>: a new key announced now that
 /// signs after the propagation period, or, with <c>--now</c>, one that signs at once (a key believed leaked).
 /// </summary>
 internal static class KeyVerbs
@@ -36,8 +36,33 @@ internal static class KeyVerbs
                 : items.Select(c => $"{c.Algorithm} {c.Kid}: {c.What}"));
         });
 
+        var kid = new Argument<string>("kid") { Description = "The key's kid, as 'keys list' shows it." };
+        var revoke = new Command("revoke", "Remove a retired or announced key at once (one believed leaked): the tokens it signed stop validating.") { kid };
+        revoke.SetAction(async (parsed, ct) =>
+        {
+            await using var scope = await host.ReadyAsync(ct);
+            Ring(host);
+            KeyChange? change;
+            try
+            {
+                change = await scope.ServiceProvider.GetRequiredService<KeyRotation>().RevokeAsync(parsed.GetValue(kid)!, ct);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliFailure(e.Message, CliFailure.Failed);
+            }
+
+            if (change is null)
+            {
+                throw new CliFailure($"No signing key with the kid '{parsed.GetValue(kid)}'.", CliFailure.Failed);
+            }
+
+            return CliOutput.Print(parsed, change, c => [$"{c.Algorithm} {c.Kid}: {c.What}"]);
+        });
+
         keys.Add(list);
         keys.Add(rotate);
+        keys.Add(revoke);
         return keys;
     }
 

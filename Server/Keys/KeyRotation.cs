@@ -106,6 +106,29 @@ internal sealed class KeyRotation(ApplicationDbContext db, IDataProtectionProvid
         return changes;
     }
 
+    /// <summary>
+    /// Withdraws a key at once (one believed leaked, after <c>rotate --now</c> replaced it): it leaves the JWKS on
+    /// every instance within a minute, and tokens it signed stop validating. The active key cannot be withdrawn.
+    /// </summary>
+    public async Task<KeyChange?> RevokeAsync(string kid, CancellationToken cancellationToken)
+    {
+        var rows = await db.SigningKeys.ToListAsync(cancellationToken);
+        var plan = KeySchedule.Arrange(rows, time.GetUtcNow(), options.Value.RetentionPeriod);
+        if (rows.Find(r => r.Kid == kid) is not { } row)
+        {
+            return null;
+        }
+
+        if (plan.Active(row.Algorithm)?.Row.Kid == kid)
+        {
+            throw new InvalidOperationException($"Key {kid} is the active {row.Algorithm} key; rotate with --now first, then revoke it.");
+        }
+
+        db.SigningKeys.Remove(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return new KeyChange(kid, row.Algorithm, "revoked: removed from the JWKS; the tokens it signed no longer validate");
+    }
+
     private KeyChange Add(string algorithm, DateTimeOffset createdAt, DateTimeOffset activatesAt)
     {
         using var key = KeyMaterial.Generate(algorithm);
