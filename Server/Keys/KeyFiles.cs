@@ -29,7 +29,7 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
     public string? ExistingSigningPem(string algorithm)
     {
         var (configured, name) = algorithm == nameof(SigningAlgorithm.ES256) ? (options.EcdsaSigningKeyFile, "signing-ecdsa.pem") : (options.RsaSigningKeyFile, "signing-rsa.pem");
-        var path = Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, name)));
+        var path = PathOf(configured, name);
         if (File.Exists(path))
         {
             return File.ReadAllText(path);
@@ -42,7 +42,7 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
         where TAlg : AsymmetricAlgorithm
         where TKey : AsymmetricSecurityKey
     {
-        var path = Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, defaultName)));
+        var path = PathOf(configured, defaultName);
         if (!File.Exists(path))
         {
             // Only the default files in the keys folder are ever generated: a configured path that is missing is a mistake.
@@ -72,6 +72,10 @@ internal sealed class KeyFiles(KeyOptions options, string contentRoot, bool gene
         key.KeyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromSecurityKey(key).ComputeJwkThumbprint());
         return key;
     }
+
+    /// <summary>A configured file (relative to the content root), or the default file in the keys folder.</summary>
+    private string PathOf(string? configured, string defaultName) =>
+        Path.GetFullPath(Path.Combine(contentRoot, configured ?? Path.Combine(options.Directory, defaultName)));
 
     private static void WriteNew<TAlg>(string path, Func<TAlg> create)
         where TAlg : AsymmetricAlgorithm
