@@ -13,6 +13,7 @@ using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
+using IdentityServer.Passkeys;
 using IdentityServer.Pages;
 using IdentityServer.RateLimiting;
 using IdentityServer.Registration;
@@ -28,6 +29,7 @@ builder.Services
     .AddDatabase(settings.Database, builder.Environment)
     .AddAudit()
     .AddAccounts(settings.Accounts, settings.Email, settings.Sessions, settings.Oidc.RequireHttps)
+    .AddPasskeys(settings.Passkeys, settings.Oidc.Issuer)
     .AddSessions()
     .AddBackchannelLogout(settings.BackchannelLogout)
     .AddRegistration(settings.Registration)

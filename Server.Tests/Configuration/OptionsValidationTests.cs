@@ -10,6 +10,7 @@ using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
+using IdentityServer.Passkeys;
 using IdentityServer.RateLimiting;
 using IdentityServer.Registration;
 using IdentityServer.Seeding;
@@ -30,7 +31,7 @@ public sealed class OptionsValidationTests
 
     private static ServerSettings Defaults() => new(new OidcOptions(), new TokenLifetimeOptions(), new KeyOptions(), new KeyRotationOptions(), new DatabaseOptions(),
         new SessionLifetimeOptions(), new AccountOptions(), new EmailOptions(), new RateLimitOptions(), new PruningOptions(), new TelemetryOptions(),
-        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions(), new AdminOptions());
+        new ExternalOptions(), new ProxyOptions(), new SeedOptions(), new BackchannelLogoutOptions(), new ClientMetadataOptions(), new RegistrationOptions(), new AdminOptions(), new PasskeyOptions());
 
     [Fact]
     public void EveryFeaturesDefaultsAreValid()
@@ -38,6 +39,7 @@ public sealed class OptionsValidationTests
         Assert.Empty(Failures(OidcOptions.Section, new OidcOptionsValidator(), new OidcOptions()));
         Assert.Empty(Failures(TokenLifetimeOptions.Section, new TokenLifetimeOptionsValidator(), new TokenLifetimeOptions()));
         Assert.Empty(Failures(KeyOptions.Section, new KeyOptionsValidator(), new KeyOptions()));
+        Assert.Empty(Failures(PasskeyOptions.Section, new PasskeyOptionsValidator(), new PasskeyOptions()));
         Assert.Empty(Failures(KeyRotationOptions.Section, new KeyRotationOptionsValidator(), new KeyRotationOptions()));
         Assert.Empty(Failures(DatabaseOptions.Section, new DatabaseOptionsValidator(), new DatabaseOptions()));
         Assert.Empty(Failures(SessionLifetimeOptions.Section, new SessionLifetimeOptionsValidator(), new SessionLifetimeOptions()));
@@ -263,4 +265,33 @@ public sealed class OptionsValidationTests
     [InlineData("External.Providers[3].Name", "External:Providers:3:Name")]
     public void APathBecomesAConfigurationKey(string path, string key) =>
         Assert.Equal(key, SectionValidator<OidcOptions>.KeyOf(path));
+
+    [Theory]
+    [InlineData("evil.example", "https://login.example.com", "must be the issuer's host")]
+    [InlineData("xample.com", "https://login.example.com", "must be the issuer's host")]
+    [InlineData("127.0.0.1", "https://login.example.com", "is not a domain name")]
+    [InlineData("com", "https://login.example.com", "is not a domain name")]
+    public void PasskeyRelyingPartyOutsideTheIssuersDomainsIsRefused(string id, string issuer, string expected)
+    {
+        var failure = Assert.Single(PasskeyRelyingParty.Check(new PasskeyOptions { RelyingPartyId = id }, new Uri(issuer), requireHttps: true));
+        Assert.StartsWith("IdentityServer:Passkeys:RelyingPartyId:", failure, StringComparison.Ordinal);
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://app.example.com/path")]
+    [InlineData("https://app.example.com/")]
+    [InlineData("http://app.example.com")]
+    [InlineData("https://example.org")]
+    public void PasskeyOriginsMustBeOriginsOnTheRelyingParty(string origin)
+    {
+        var options = new PasskeyOptions { RelyingPartyId = "example.com", AdditionalOrigins = [origin] };
+        var failure = Assert.Single(PasskeyRelyingParty.Check(options, new Uri("https://login.example.com"), requireHttps: true));
+        Assert.StartsWith("IdentityServer:Passkeys:AdditionalOrigins:", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PasskeysOnAParentDomainWithItsSubdomainsAreAccepted() =>
+        Assert.Empty(PasskeyRelyingParty.Check(new PasskeyOptions { RelyingPartyId = "example.com", AdditionalOrigins = ["https://app.example.com"] },
+            new Uri("https://login.example.com"), requireHttps: true));
 }

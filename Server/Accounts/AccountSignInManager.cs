@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using IdentityServer.Audit;
 using IdentityServer.Data;
+using IdentityServer.Passkeys;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -10,11 +11,11 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Accounts;
 
 /// <summary>
-/// The one sign-in decision for every way in (password, second factor, recovery code, external provider):
+/// The one sign-in decision for every way in (password, second factor, recovery code, external provider, passkey):
 /// Identity's lockout, confirmed-email and two-factor rules, then a new session row and id, with the instant
 /// of this authentication recorded in it. A cookie from before the sign-in is anonymous afterwards.
 /// </summary>
-internal sealed class AccountSignInManager(
+internal sealed partial class AccountSignInManager(
     UserManager<ApplicationUser> users,
     IHttpContextAccessor contextAccessor,
     IUserClaimsPrincipalFactory<ApplicationUser> claimsFactory,
@@ -24,6 +25,8 @@ internal sealed class AccountSignInManager(
     IUserConfirmation<ApplicationUser> confirmation,
     UnknownUserPasswordCheck unknownUser,
     AuditTrail audit,
+    PasskeyChallenges challenges,
+    UserPasskeys passkeys,
     TimeProvider time)
     : SignInManager<ApplicationUser>(users, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -162,7 +165,8 @@ internal sealed class AccountSignInManager(
 
         var provider = claims.FirstOrDefault(c => c.Type == ClaimTypes.AuthenticationMethod)?.Value;
         var first = session.Methods.Count > 0 ? session.Methods[0]
-            : provider is null || provider == AuthenticationMethods.Password ? AuthenticationMethods.Password : AuthenticationMethods.External;
+            : provider is null || provider == AuthenticationMethods.Password ? AuthenticationMethods.Password
+            : provider == AuthenticationMethods.HardwareKey ? AuthenticationMethods.HardwareKey : AuthenticationMethods.External;
         var secondFactor = proved || session.HasSecondFactor || claims.Any(c => c.Type == AmrClaim && c.Value == AuthenticationMethods.MultiFactor);
         var secondFactorAt = proved ? time.GetUtcNow() : session.SecondFactorAt ?? (secondFactor ? session.At : null);
         SessionAuthentication.Record(properties, AuthenticationMethods.Of(first, secondFactor), secondFactorAt);

@@ -27,6 +27,9 @@ internal static class AccountsSetup
                 // An email is optional (an account made through a provider that verified no address has none),
                 // and unique when present: AsciiAccountNames checks it, the unique NormalizedEmail index backs it.
                 o.User.RequireUniqueEmail = false;
+
+                // Schema version 3 adds AspNetUserPasskeys.
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddUserStore<ProtectedUserStore>()

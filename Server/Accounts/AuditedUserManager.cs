@@ -66,6 +66,17 @@ internal sealed class AuditedUserManager(
     public override async Task<IdentityResult> RemoveLoginAsync(ApplicationUser user, string loginProvider, string providerKey) =>
         await RecordAsync(await base.RemoveLoginAsync(user, loginProvider, providerKey), AuditEventTypes.LoginUnlinked, user, loginProvider);
 
+    /// <summary>A new passkey is recorded; the same call updating a known one after each sign-in (its counter) is not.</summary>
+    public override async Task<IdentityResult> AddOrUpdatePasskeyAsync(ApplicationUser user, UserPasskeyInfo passkey)
+    {
+        var known = await GetPasskeyAsync(user, passkey.CredentialId) is not null;
+        var result = await base.AddOrUpdatePasskeyAsync(user, passkey);
+        return known ? result : await RecordAsync(result, AuditEventTypes.PasskeyAdded, user, passkey.Name);
+    }
+
+    public override async Task<IdentityResult> RemovePasskeyAsync(ApplicationUser user, byte[] credentialId) =>
+        await RecordAsync(await base.RemovePasskeyAsync(user, credentialId), AuditEventTypes.PasskeyRemoved, user);
+
     /// <summary>Every failed proof of a credential comes here (password, second factor, re-authentication); the one that locks the account is recorded.</summary>
     public override async Task<IdentityResult> AccessFailedAsync(ApplicationUser user)
     {

@@ -20,6 +20,8 @@ internal static class AuditEventTypes
     public const string AccountDeleted = "account.deleted";
     public const string LoginLinked = "account.login_linked";
     public const string LoginUnlinked = "account.login_unlinked";
+    public const string PasskeyAdded = "account.passkey_added";
+    public const string PasskeyRemoved = "account.passkey_removed";
     public const string SessionEnded = "session.ended";
     public const string ConsentGranted = "consent.granted";
     public const string ConsentRevoked = "consent.revoked";
@@ -30,7 +32,7 @@ internal static class AuditEventTypes
     public static readonly IReadOnlyList<string> Personal =
     [
         SignInSucceeded, SignInFailed, LockedOut, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesGenerated,
-        PasswordChanged, PasswordReset, EmailChanged, LoginLinked, LoginUnlinked, SessionEnded, ConsentGranted, ConsentRevoked,
+        PasswordChanged, PasswordReset, EmailChanged, LoginLinked, LoginUnlinked, PasskeyAdded, PasskeyRemoved, SessionEnded, ConsentGranted, ConsentRevoked,
     ];
 
     /// <summary>An administrative write: <c>admin.client.updated</c>.</summary>

@@ -9,6 +9,7 @@ using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
+using IdentityServer.Passkeys;
 using IdentityServer.RateLimiting;
 using IdentityServer.Registration;
 using IdentityServer.Seeding;
@@ -46,7 +47,8 @@ internal static class ConfigurationSetup
             sections.Add(BackchannelLogoutOptions.Section, new BackchannelLogoutOptionsValidator()),
             sections.Add(ClientMetadataOptions.Section, new ClientMetadataOptionsValidator()),
             sections.Add(RegistrationOptions.Section, new RegistrationOptionsValidator()),
-            sections.Add(AdminOptions.Section, new AdminOptionsValidator()));
+            sections.Add(AdminOptions.Section, new AdminOptionsValidator()),
+            sections.Add(PasskeyOptions.Section, new PasskeyOptionsValidator()));
         var contentRoot = builder.Environment.ContentRootPath;
         sections.Fail(PublicKeyFiles.Load(settings.Declared, contentRoot));
         builder.Services.PostConfigure<SeedOptions>(declared => PublicKeyFiles.Load(declared, contentRoot));
@@ -54,6 +56,7 @@ internal static class ConfigurationSetup
         sections.Fail(settings.KeyRotation.CheckRetention(new[] { settings.Tokens.AccessTokenLifetime, settings.Tokens.IdentityTokenLifetime }
             .Concat(settings.Declared.Clients.Select(c => c.AccessTokenLifetime ?? TimeSpan.Zero).Where(l => l <= TimeSpan.FromDays(1))).Max()));
         sections.Fail(BackchannelLogoutRules.Check(settings.BackchannelLogout, settings.Declared.Clients.Select(c => c.BackchannelLogoutUri).ToList(), settings.Oidc.Issuer));
+        sections.Fail(PasskeyRelyingParty.Check(settings.Passkeys, settings.Oidc.Issuer, settings.Oidc.RequireHttps));
         sections.Fail(settings.Registration.UnknownScopes(settings.Declared.Scopes.Select(s => s.Name)));
         sections.ThrowIfAnyFailed();
         return settings;

@@ -9,6 +9,7 @@ using IdentityServer.Hosting;
 using IdentityServer.Jobs;
 using IdentityServer.Keys;
 using IdentityServer.Oidc;
+using IdentityServer.Passkeys;
 using IdentityServer.RateLimiting;
 using IdentityServer.Registration;
 using IdentityServer.Seeding;
@@ -39,4 +40,5 @@ internal sealed record ServerSettings(
     BackchannelLogoutOptions BackchannelLogout,
     ClientMetadataOptions ClientMetadata,
     RegistrationOptions Registration,
-    AdminOptions Admin);
+    AdminOptions Admin,
+    PasskeyOptions Passkeys);

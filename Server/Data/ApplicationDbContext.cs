@@ -26,6 +26,8 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<UsedPasskeyChallenge> UsedPasskeyChallenges => Set<UsedPasskeyChallenge>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -33,6 +35,7 @@ internal sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext
         builder.ConfigureSessions();
         builder.ConfigureAudit();
         builder.ConfigureSigningKeys();
+        builder.ConfigurePasskeys();
 
         // The prune job filters on these; OpenIddict's model does not index them.
         builder.Entity<OpenIddictEntityFrameworkCoreToken>(token =>

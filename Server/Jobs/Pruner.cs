@@ -3,6 +3,7 @@ using IdentityServer.Audit;
 using IdentityServer.ClientMetadata;
 using IdentityServer.Data;
 using IdentityServer.Oidc;
+using IdentityServer.Passkeys;
 using IdentityServer.Registration;
 using IdentityServer.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ internal sealed class Pruner(
     UnusedClients unusedClients,
     UnusedDocumentClients unusedDocumentClients,
     AuditQuery audit,
+    PasskeyChallenges passkeyChallenges,
     IOptions<PruningOptions> pruning,
     IOptions<TokenLifetimeOptions> lifetimes,
     TimeProvider time)
@@ -48,6 +50,7 @@ internal sealed class Pruner(
         var removedAuthorizations = await authorizations.PruneAsync(threshold, cancellationToken);
         var removedSessions = await PruneSessionsAsync(now, cancellationToken);
         var removedEvents = await audit.PruneAsync(now - pruning.Value.AuditRetention, cancellationToken);
+        await passkeyChallenges.PruneAsync(now, cancellationToken);
         return new PruneResult(removedTokens, removedAuthorizations, removedSessions, clock.Elapsed, removedClients, removedEvents);
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.External;
+using IdentityServer.Passkeys;
 using IdentityServer.RateLimiting;
 using IdentityServer.Telemetry;
 using Microsoft.AspNetCore.Identity;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Pages.Account;
 
 internal sealed class LoginModel(AccountSignInManager signIn, UserManager<ApplicationUser> users, ServerMetrics metrics,
-    IOptions<AccountOptions> options, IReadOnlyList<ExternalProvider> providers, SignInThrottle throttle) : PageModel
+    IOptions<AccountOptions> options, IOptions<PasskeyOptions> passkeys, IReadOnlyList<ExternalProvider> providers, SignInThrottle throttle) : PageModel
 {
     private const string Failure = "The user name or password is incorrect, or the account is temporarily locked.";
 
@@ -45,6 +46,8 @@ internal sealed class LoginModel(AccountSignInManager signIn, UserManager<Applic
     public bool AllowRegistration => options.Value.AllowRegistration;
 
     public IReadOnlyList<ExternalProvider> Providers => providers;
+
+    public bool Passkeys => passkeys.Value.Enabled;
 
     public void OnGet()
     {

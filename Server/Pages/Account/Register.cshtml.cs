@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
+using IdentityServer.Passkeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Pages.Account;
 
-internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, AccountEmails emails, IOptions<AccountOptions> options, TimeProvider time) : PageModel
+internal sealed partial class RegisterModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, AccountEmails emails,
+    IOptions<AccountOptions> options, IOptions<PasskeyOptions> passkeyOptions, UserPasskeys passkeys, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -55,10 +57,19 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
         }
 
         var user = new ApplicationUser { UserName = UserName, Email = Email, UpdatedAt = time.GetUtcNow() };
+        return await FinishAsync(user, () => users.CreateAsync(user, Password), "pwd");
+    }
+
+    /// <summary>
+    /// Creates the account and answers as registration does: an address that already has an account is never
+    /// revealed (that error alone gets the answer a new account gets, and the owner is told by mail).
+    /// </summary>
+    private async Task<IActionResult> FinishAsync(ApplicationUser user, Func<Task<IdentityResult>> create, string method, Func<Task<string?>>? then = null)
+    {
         IdentityResult result;
         try
         {
-            result = await users.CreateAsync(user, Password);
+            result = await create();
         }
         catch (DbUpdateException)
         {
@@ -67,9 +78,8 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
             result = IdentityResult.Failed(new IdentityErrorDescriber().DuplicateEmail(Email));
         }
 
-        // An address that already has an account is never revealed: that error alone gets the answer a new
-        // account gets, and the address's owner is told by mail instead. A taken user name cannot be hidden
-        // (names are unique and the person must pick another), but its answer says nothing about the address.
+        // A taken user name cannot be hidden (names are unique and the person must pick another), but its
+        // answer says nothing about the address.
         var errors = result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.DuplicateEmail)).ToList();
         if (errors.Count > 0)
         {
@@ -86,11 +96,19 @@ internal sealed class RegisterModel(UserManager<ApplicationUser> users, SignInMa
 
         if (result.Succeeded)
         {
+            if (then is not null && await then() is { } refused)
+            {
+                await users.DeleteAsync(user);
+                ModelState.AddModelError(string.Empty, refused);
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            }
+
             await emails.SendConfirmationAsync(user);
             if (!options.Value.RequireConfirmedEmail)
             {
                 // Without confirmation a new account is signed in at once, which a taken address cannot imitate (README).
-                await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "pwd");
+                await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: method);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
             }
         }

@@ -11,7 +11,7 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
     public partial class ApplicationDbContextModel
     {
         private ApplicationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bbbafe6c-e8ec-4f2c-9f0e-8c0fee3a0f20"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("2596558e-a542-4933-89d4-a8d66745b9a6"), entityTypeCount: 22)
         {
         }
 
@@ -24,12 +24,15 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             var jobLease = JobLeaseEntityType.Create(this);
             var sessionGrant = SessionGrantEntityType.Create(this);
             var signingKey = SigningKeyEntityType.Create(this);
+            var usedPasskeyChallenge = UsedPasskeyChallengeEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
+            var identityPasskeyData = IdentityPasskeyDataEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
             var identityUserClaim = IdentityUserClaimEntityType.Create(this);
             var identityUserLogin = IdentityUserLoginEntityType.Create(this);
+            var identityUserPasskey = IdentityUserPasskeyEntityType.Create(this);
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
             var openIddictEntityFrameworkCoreApplication = OpenIddictEntityFrameworkCoreApplicationEntityType.Create(this);
@@ -37,9 +40,11 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             var openIddictEntityFrameworkCoreScope = OpenIddictEntityFrameworkCoreScopeEntityType.Create(this);
             var openIddictEntityFrameworkCoreToken = OpenIddictEntityFrameworkCoreTokenEntityType.Create(this);
 
+            IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, applicationUser);
             IdentityUserLoginEntityType.CreateForeignKey1(identityUserLogin, applicationUser);
+            IdentityUserPasskeyEntityType.CreateForeignKey1(identityUserPasskey, applicationUser);
             IdentityUserRoleEntityType.CreateForeignKey1(identityUserRole, identityRole);
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, applicationUser);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, applicationUser);
@@ -54,12 +59,15 @@ namespace IdentityServer.Data.CompiledModels.Sqlite
             JobLeaseEntityType.CreateAnnotations(jobLease);
             SessionGrantEntityType.CreateAnnotations(sessionGrant);
             SigningKeyEntityType.CreateAnnotations(signingKey);
+            UsedPasskeyChallengeEntityType.CreateAnnotations(usedPasskeyChallenge);
             UserSessionEntityType.CreateAnnotations(userSession);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
+            IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
             IdentityUserLoginEntityType.CreateAnnotations(identityUserLogin);
+            IdentityUserPasskeyEntityType.CreateAnnotations(identityUserPasskey);
             IdentityUserRoleEntityType.CreateAnnotations(identityUserRole);
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
             OpenIddictEntityFrameworkCoreApplicationEntityType.CreateAnnotations(openIddictEntityFrameworkCoreApplication);

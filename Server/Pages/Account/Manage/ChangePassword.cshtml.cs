@@ -11,12 +11,12 @@ namespace IdentityServer.Pages.Account.Manage;
 [RequireRecentSignIn]
 internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions) : PageModel
 {
+    /// <summary>Not asked of an account that has no password yet (passkey or provider only): it sets one.</summary>
     [BindProperty]
-    [Required(ErrorMessage = "Enter your current password.")]
     [StringLength(PasswordPolicy.MaximumLength)]
     [DataType(DataType.Password)]
     [Display(Name = "Current password")]
-    public string CurrentPassword { get; set; } = "";
+    public string? CurrentPassword { get; set; }
 
     [BindProperty]
     [Required(ErrorMessage = "Choose a new password.")]
@@ -27,6 +27,19 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
 
     public bool Done { get; private set; }
 
+    public bool HasPassword { get; private set; } = true;
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        HasPassword = await users.HasPasswordAsync(user);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -35,14 +48,25 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
             return Challenge();
         }
 
+        HasPassword = await users.HasPasswordAsync(user);
+        if (HasPassword && string.IsNullOrEmpty(CurrentPassword))
+        {
+            ModelState.AddModelError(nameof(CurrentPassword), "Enter your current password.");
+        }
+
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
+        if (!HasPassword)
+        {
+            return await FinishAsync(user, await users.AddPasswordAsync(user, NewPassword));
+        }
+
         // Counted toward lockout: a stolen session is not an unlimited password-guessing oracle.
-        var check = await signIn.CheckPasswordSignInAsync(user, CurrentPassword, lockoutOnFailure: true);
+        var check = await signIn.CheckPasswordSignInAsync(user, CurrentPassword!, lockoutOnFailure: true);
         if (!check.Succeeded)
         {
             ModelState.AddModelError(nameof(CurrentPassword), check.IsLockedOut
@@ -52,7 +76,11 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
             return Page();
         }
 
-        var result = await users.ChangePasswordAsync(user, CurrentPassword, NewPassword);
+        return await FinishAsync(user, await users.ChangePasswordAsync(user, CurrentPassword!, NewPassword));
+    }
+
+    private async Task<IActionResult> FinishAsync(ApplicationUser user, IdentityResult result)
+    {
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

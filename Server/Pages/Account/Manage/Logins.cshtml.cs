@@ -1,6 +1,7 @@
 using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.External;
+using IdentityServer.Passkeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +10,7 @@ namespace IdentityServer.Pages.Account.Manage;
 
 /// <summary>Linked providers: link another, unlink one — never the last way to sign in.</summary>
 [RequireRecentSignIn]
-internal sealed class LoginsModel(UserManager<ApplicationUser> users, IReadOnlyList<ExternalProvider> providers) : PageModel
+internal sealed class LoginsModel(UserManager<ApplicationUser> users, UserPasskeys passkeys, IReadOnlyList<ExternalProvider> providers) : PageModel
 {
     public IReadOnlyList<UserLoginInfo> Linked { get; private set; } = [];
 
@@ -45,9 +46,9 @@ internal sealed class LoginsModel(UserManager<ApplicationUser> users, IReadOnlyL
             Message = "That provider is not linked.";
             Response.StatusCode = StatusCodes.Status404NotFound;
         }
-        else if (logins.Count == 1 && !await users.HasPasswordAsync(user))
+        else if (logins.Count == 1 && !await users.HasPasswordAsync(user) && await passkeys.CountAsync(user) == 0)
         {
-            Message = "This is your only way to sign in. Set a password or link another provider first.";
+            Message = "This is your only way to sign in. Set a password, add a passkey or link another provider first.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         else

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace IdentityServer.Passkeys;
+
+internal static class PasskeysSetup
+{
+    /// <summary>Identity's passkey handler, pointed at the configured relying party; the account pages add the ceremonies.</summary>
+    public static IServiceCollection AddPasskeys(this IServiceCollection services, PasskeyOptions passkeys, Uri? issuer)
+    {
+        var party = new PasskeyRelyingParty(passkeys, issuer);
+        services.Configure<IdentityPasskeyOptions>(party.Configure);
+        services.AddScoped<PasskeyChallenges>();
+        services.AddScoped<UserPasskeys>();
+        return services;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers.Text;
+using IdentityServer.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Passkeys;
+
+/// <summary>A passkey as its owner and administrators see it; <see cref="Id"/> is the credential id, base64url.</summary>
+internal sealed record PasskeyView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
+    uint SignCount, bool BackupEligible, bool BackedUp, IReadOnlyList<string> Transports);
+
+/// <summary>
+/// An account's passkeys: listed with when each was last used, added (never one another account holds), renamed,
+/// and removed — never the account's last way to sign in.
+/// </summary>
+internal sealed class UserPasskeys(UserManager<ApplicationUser> users, ApplicationDbContext db, IOptions<PasskeyOptions> options, TimeProvider time)
+{
+    public const int MaximumNameLength = 64;
+
+    public async Task<IReadOnlyList<PasskeyView>> ListAsync(ApplicationUser user)
+    {
+        var used = await db.Set<IdentityUserPasskey<string>>().AsNoTracking().Where(p => p.UserId == user.Id)
+            .Select(p => new { p.CredentialId, At = EF.Property<long?>(p, PasskeysModel.LastUsedAt) })
+            .ToListAsync();
+        var lastUsed = used.ToDictionary(u => Base64Url.EncodeToString(u.CredentialId), u => u.At);
+        return (await users.GetPasskeysAsync(user))
+            .Select(p => new PasskeyView(Base64Url.EncodeToString(p.CredentialId), p.Name ?? "Passkey", p.CreatedAt,
+                lastUsed.GetValueOrDefault(Base64Url.EncodeToString(p.CredentialId)) is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null,
+                p.SignCount, p.IsBackupEligible, p.IsBackedUp, p.Transports ?? []))
+            .OrderBy(p => p.CreatedAt)
+            .ToList();
+    }
+
+    /// <summary>Stores a passkey that attestation just proved; the reason when it is refused.</summary>
+    public async Task<string?> AddAsync(ApplicationUser user, UserPasskeyInfo passkey, string? name)
+    {
+        // Identity's store would update another account's passkey that has the same id (its name and counter).
+        if (await users.FindByPasskeyIdAsync(passkey.CredentialId) is not null)
+        {
+            return "This passkey is already registered.";
+        }
+
+        if ((await users.GetPasskeysAsync(user)).Count >= options.Value.MaximumPerAccount)
+        {
+            return $"An account can hold at most {options.Value.MaximumPerAccount} passkeys. Remove one first.";
+        }
+
+        passkey.Name = CleanName(name) ?? $"Passkey added {time.GetUtcNow():yyyy-MM-dd}";
+        var result = await users.AddOrUpdatePasskeyAsync(user, passkey);
+        return result.Succeeded ? null : string.Join(" ", result.Errors.Select(e => e.Description));
+    }
+
+    public async Task<bool> RenameAsync(ApplicationUser user, string id, string name)
+    {
+        if (Decode(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is not { } passkey || CleanName(name) is not { } clean)
+        {
+            return false;
+        }
+
+        passkey.Name = clean;
+        return (await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded;
+    }
+
+    /// <summary>Null when removed; otherwise why not (unknown, or the last way to sign in).</summary>
+    public async Task<PasskeyRemoval> RemoveAsync(ApplicationUser user, string id)
+    {
+        if (Decode(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is null)
+        {
+            return PasskeyRemoval.NotFound;
+        }
+
+        if ((await users.GetPasskeysAsync(user)).Count == 1 && !await users.HasPasswordAsync(user) && (await users.GetLoginsAsync(user)).Count == 0)
+        {
+            return PasskeyRemoval.LastWayIn;
+        }
+
+        return (await users.RemovePasskeyAsync(user, credentialId)).Succeeded ? PasskeyRemoval.Removed : PasskeyRemoval.NotFound;
+    }
+
+    public Task<int> CountAsync(ApplicationUser user) =>
+        db.Set<IdentityUserPasskey<string>>().CountAsync(p => p.UserId == user.Id);
+
+    public Task MarkUsedAsync(byte[] credentialId)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        return db.Set<IdentityUserPasskey<string>>().Where(p => p.CredentialId == credentialId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<long?>(p, PasskeysModel.LastUsedAt), now));
+    }
+
+    /// <summary>A name a person can read back: trimmed, at most <see cref="MaximumNameLength"/> characters, no control or format characters.</summary>
+    public static string? CleanName(string? name)
+    {
+        var trimmed = name?.Trim();
+        return string.IsNullOrEmpty(trimmed) || trimmed.Length > MaximumNameLength
+            || trimmed.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            ? null
+            : trimmed;
+    }
+
+    private static byte[]? Decode(string? id) =>
+        id is { Length: > 0 and <= 1400 } && Base64Url.IsValid(id) ? Base64Url.DecodeFromChars(id) : null;
+}
+
+internal enum PasskeyRemoval
+{
+    Removed,
+    NotFound,
+    LastWayIn,
+}
