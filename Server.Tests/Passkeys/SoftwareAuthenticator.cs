@@ -34,7 +34,7 @@ public sealed class SoftwareAuthenticator : IDisposable
         s ??= new CreateSettings();
         var options = Unwrap(creationOptionsJson);
         var credential = new SoftwareCredential(
-            RandomNumberGenerator.GetBytes(RandomNumberGenerator.GetInt32(16, 33)),
+            s.CredentialId ?? RandomNumberGenerator.GetBytes(RandomNumberGenerator.GetInt32(16, 33)),
             Base64Url.DecodeFromChars(Text(options["user"]?["id"])),
             s.BackupEligible,
             s.BackedUp);

@@ -24,6 +24,9 @@ public sealed record CreateSettings
 
     /// <summary>A base64url challenge written into clientDataJSON instead of the options' one.</summary>
     public string? Challenge { get; init; }
+
+    /// <summary>The new credential's id instead of a random one (to claim an id another account holds).</summary>
+    public byte[]? CredentialId { get; init; }
 }
 
 /// <summary>What a test may change in <see cref="SoftwareAuthenticator.Get"/>.</summary>
