@@ -71,7 +71,7 @@ public sealed class PasskeyAttackTests(PasskeyServer server) : IClassFixture<Pas
 
         Assert.Equal(HttpStatusCode.BadRequest, claimed.StatusCode);
         var page = await Browser.HtmlAsync(claimed);
-        Assert.Contains("already registered", page.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("already registered for a user", page.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(page.QuerySelectorAll("ul.passkeys li"));
 
         // The holder's passkey is untouched: same name, and it still signs its owner in.

@@ -35,12 +35,7 @@ internal sealed class UserPasskeys(UserManager<ApplicationUser> users, Applicati
     /// <summary>Stores a passkey that attestation just proved; the reason when it is refused.</summary>
     public async Task<string?> AddAsync(ApplicationUser user, UserPasskeyInfo passkey, string? name)
     {
-        // Identity's store would update another account's passkey that has the same id (its name and counter).
-        if (await users.FindByPasskeyIdAsync(passkey.CredentialId) is not null)
-        {
-            return "This passkey is already registered.";
-        }
-
+        // A credential id another account holds was refused by Identity's attestation, which looks it up first.
         if ((await users.GetPasskeysAsync(user)).Count >= options.Value.MaximumPerAccount)
         {
             return $"An account can hold at most {options.Value.MaximumPerAccount} passkeys. Remove one first.";

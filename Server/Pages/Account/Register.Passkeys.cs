@@ -64,7 +64,6 @@ internal sealed partial class RegisterModel
         var refusal = !attestation.Succeeded || attestation.Passkey is null || attestation.UserEntity is null
             ? "The passkey was not accepted. " + attestation.Failure?.Message
             : attestation.UserEntity.Name != UserName ? "The passkey was made for another user name. Start again."
-            : await users.FindByPasskeyIdAsync(attestation.Passkey.CredentialId) is not null ? "This passkey is already registered."
             : null;
         if (refusal is not null)
         {

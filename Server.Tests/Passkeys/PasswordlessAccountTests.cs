@@ -1,0 +1,106 @@
+using System.Net;
+using IdentityServer.Data;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Tests.Passkeys;
+
+/// <summary>An account made with a passkey and no password: it signs in, may add a password, and keeps a way in.</summary>
+public sealed class PasswordlessAccountTests(PasskeyServer server) : IClassFixture<PasskeyServer>
+{
+    [Fact]
+    public async Task APasswordlessAccountCannotRemoveItsOnlyPasskeyUntilItSetsAPassword()
+    {
+        var name = "nopass-" + Guid.NewGuid().ToString("N")[..8];
+        using var authenticator = new SoftwareAuthenticator();
+        using var browser = server.CreateBrowser();
+
+        var registered = await PasskeyCeremonies.RegisterAsync(browser, authenticator, name, name + "@example.com");
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.True(await PasskeyCeremonies.SignedInAsync(browser));
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = await users.FindByNameAsync(name);
+            Assert.Equal(authenticator.Credentials[0].UserId, user!.Id);
+            Assert.False(await users.HasPasswordAsync(user));
+        }
+
+        var id = new Dictionary<string, string> { ["id"] = authenticator.Credentials[0].Id };
+        var refused = await People.PostPageAsync(browser, "/Account/Manage/Passkeys", id, "Remove");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("only way to sign in", (await Browser.HtmlAsync(refused)).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var setPage = await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/ChangePassword"));
+        Assert.Equal("Set a password", setPage.QuerySelector("h1")!.TextContent);
+        var set = await People.PostPageAsync(browser, "/Account/Manage/ChangePassword", new Dictionary<string, string> { ["NewPassword"] = People.NewUserPassword });
+        Assert.Contains("Your password was saved", (await Browser.HtmlAsync(set)).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var removed = await People.PostPageAsync(browser, "/Account/Manage/Passkeys", id, "Remove");
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        using var again = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await People.SignInAsync(again, name, People.NewUserPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AfterRegisteringThePasskeySignsTheNewAccountInAgain()
+    {
+        var name = "again-" + Guid.NewGuid().ToString("N")[..8];
+        using var authenticator = new SoftwareAuthenticator();
+        using (var first = server.CreateBrowser())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.RegisterAsync(first, authenticator, name, name + "@example.com")).StatusCode);
+        }
+
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.SignInAsync(browser, authenticator)).StatusCode);
+        var list = await Browser.HtmlAsync(await browser.GetAsync("/Account/Manage/Passkeys"));
+        Assert.Contains("last used", list.QuerySelector("ul.passkeys li")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATakenUserNameIsRefusedBeforeAnyPasskeyIsMade()
+    {
+        using var browser = server.CreateBrowser();
+        var page = await browser.GetAsync("/Account/Register");
+        var token = (await Browser.HtmlAsync(page)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        var options = await browser.PostFormAsync("/Account/Register?handler=PasskeyOptions", new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["UserName"] = "alice", ["Email"] = "someone-new@example.com",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, options.StatusCode);
+        Assert.Equal("That user name is taken; choose another.", (await OAuth.JsonAsync(options)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task ARegistrationAnswerForAnotherUserNameIsRefused()
+    {
+        var name = "swap-" + Guid.NewGuid().ToString("N")[..8];
+        using var authenticator = new SoftwareAuthenticator();
+        using var browser = server.CreateBrowser();
+        var page = await browser.GetAsync("/Account/Register");
+        var token = (await Browser.HtmlAsync(page)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var options = await browser.PostFormAsync("/Account/Register?handler=PasskeyOptions", new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["UserName"] = name, ["Email"] = name + "@example.com",
+        });
+
+        // The ceremony was started for one name; the form now claims another (say, someone else's address's account).
+        var answer = await browser.PostFormAsync("/Account/Register?handler=Passkey", new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["UserName"] = name + "x", ["Email"] = name + "x@example.com",
+            ["Credential"] = authenticator.Create(await options.Content.ReadAsStringAsync(), PasskeyCeremonies.Origin),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("another user name", (await Browser.HtmlAsync(answer)).QuerySelector(".error")!.TextContent, StringComparison.Ordinal);
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Null(await users.FindByNameAsync(name + "x"));
+        Assert.Null(await users.FindByNameAsync(name));
+    }
+}
