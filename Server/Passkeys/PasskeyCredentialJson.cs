@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 
 namespace IdentityServer.Passkeys;
@@ -46,7 +47,7 @@ internal sealed record PasskeyCredentialJson(string? Challenge, string? UserHand
             var authenticatorData = Bytes(response, "authenticatorData");
             return new(
                 challenge,
-                handle is null ? null : System.Text.Encoding.UTF8.GetString(handle),
+                handle is null ? null : Encoding.UTF8.GetString(handle),
                 authenticatorData is { Length: > FlagsOffset } && (authenticatorData[FlagsOffset] & UserVerifiedFlag) != 0);
         }
         catch (JsonException)

@@ -18,6 +18,8 @@ internal sealed class PasskeyRelyingParty(PasskeyOptions options, Uri? issuer)
     /// <summary>The start-up checks: the id must be the issuer's host or a parent domain of it, each origin on the id.</summary>
     public static IEnumerable<string> Check(PasskeyOptions options, Uri? issuer, bool requireHttps)
     {
+        // A malformed issuer is reported by its own section.
+        issuer = issuer is { IsAbsoluteUri: true } ? issuer : null;
         var id = options.RelyingPartyId;
         if (id is not null && (IPAddress.TryParse(id, out _) || Uri.CheckHostName(id) != UriHostNameType.Dns || !id.Contains('.', StringComparison.Ordinal) && id != "localhost"))
         {

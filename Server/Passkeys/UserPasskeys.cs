@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +89,7 @@ internal sealed class UserPasskeys(UserManager<ApplicationUser> users, Applicati
     {
         var trimmed = name?.Trim();
         return string.IsNullOrEmpty(trimmed) || trimmed.Length > MaximumNameLength
-            || trimmed.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            || trimmed.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
             ? null
             : trimmed;
     }

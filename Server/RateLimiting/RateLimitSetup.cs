@@ -17,7 +17,7 @@ namespace IdentityServer.RateLimiting;
 internal static class RateLimitSetup
 {
     private static readonly string[] SignInForms =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ExternalLink"];
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ExternalLink", "/Account/Passkey"];
 
     /// <summary>The admin API: every request counts (reads too), per address, before its token is even looked at.</summary>
     private const string AdminApi = "/admin/api";
