@@ -61,6 +61,26 @@ public sealed class PasswordlessAccountTests(PasskeyServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheSessionThatRegistrationOpensSaysHwkUserMfa()
+    {
+        var name = "amr-" + Guid.NewGuid().ToString("N")[..8];
+        using var authenticator = new SoftwareAuthenticator();
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.RegisterAsync(browser, authenticator, name, name + "@example.com")).StatusCode);
+
+        var (verifier, challenge) = OAuth.Pkce();
+        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge, "openid")))["code"];
+        var tokens = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Spa, ["code"] = code,
+            ["redirect_uri"] = OAuth.SpaRedirect, ["code_verifier"] = verifier,
+        }));
+
+        var id = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
+        Assert.Equal(["hwk", "user", "mfa"], id["amr"].EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
     public async Task ATakenUserNameIsRefusedBeforeAnyPasskeyIsMade()
     {
         using var browser = server.CreateBrowser();

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using IdentityServer.Data;
 using IdentityServer.Passkeys;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -73,6 +75,13 @@ internal sealed partial class RegisterModel
         }
 
         var user = new ApplicationUser { Id = attestation.UserEntity!.Id, UserName = UserName, Email = Email, UpdatedAt = time.GetUtcNow() };
-        return await FinishAsync(user, () => users.CreateAsync(user), "hwk", () => passkeys.AddAsync(user, attestation.Passkey!, "Passkey made at registration"));
+        // The passkey was just used with the authenticator's user verification, as at a passkey sign-in: hwk user mfa.
+        List<Claim> methods = [new(ClaimTypes.AuthenticationMethod, AuthenticationMethods.HardwareKey)];
+        if (attestation.Passkey!.IsUserVerified)
+        {
+            methods.Add(new Claim("amr", AuthenticationMethods.MultiFactor));
+        }
+
+        return await FinishAsync(user, () => users.CreateAsync(user), methods, () => passkeys.AddAsync(user, attestation.Passkey, "Passkey made at registration"));
     }
 }

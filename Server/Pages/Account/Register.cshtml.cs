@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using IdentityServer.Accounts;
 using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
@@ -57,14 +58,14 @@ internal sealed partial class RegisterModel(UserManager<ApplicationUser> users, 
         }
 
         var user = new ApplicationUser { UserName = UserName, Email = Email, UpdatedAt = time.GetUtcNow() };
-        return await FinishAsync(user, () => users.CreateAsync(user, Password), "pwd");
+        return await FinishAsync(user, () => users.CreateAsync(user, Password), [new Claim(ClaimTypes.AuthenticationMethod, "pwd")]);
     }
 
     /// <summary>
     /// Creates the account and answers as registration does: an address that already has an account is never
     /// revealed (that error alone gets the answer a new account gets, and the owner is told by mail).
     /// </summary>
-    private async Task<IActionResult> FinishAsync(ApplicationUser user, Func<Task<IdentityResult>> create, string method, Func<Task<string?>>? then = null)
+    private async Task<IActionResult> FinishAsync(ApplicationUser user, Func<Task<IdentityResult>> create, IReadOnlyList<Claim> methods, Func<Task<string?>>? then = null)
     {
         IdentityResult result;
         try
@@ -108,7 +109,7 @@ internal sealed partial class RegisterModel(UserManager<ApplicationUser> users, 
             if (!options.Value.RequireConfirmedEmail)
             {
                 // Without confirmation a new account is signed in at once, which a taken address cannot imitate (README).
-                await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: method);
+                await signIn.SignInWithClaimsAsync(user, isPersistent: false, methods);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
             }
         }
