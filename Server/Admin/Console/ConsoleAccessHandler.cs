@@ -42,7 +42,9 @@ internal sealed class ConsoleAccessHandler(IOptions<AdminOptions> options, UserM
             return;
         }
 
-        if (settings.ConsoleRequiresSecondFactor && await users.GetUserAsync(context.User) is { } user && !await users.GetTwoFactorEnabledAsync(user))
+        // A passkey sign-in verifies the user itself, so an account with a passkey has a second factor to give.
+        if (settings.ConsoleRequiresSecondFactor && await users.GetUserAsync(context.User) is { } user
+            && !await users.GetTwoFactorEnabledAsync(user) && (await users.GetPasskeysAsync(user)).Count == 0)
         {
             context.Fail(new ConsoleRefusal(this, ConsoleRefusalKind.NoSecondFactor, "The admin console needs a second factor, and none is set up."));
             return;
