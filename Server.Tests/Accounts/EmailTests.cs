@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using IdentityServer.Tests.Infrastructure;
 using netDumbster.smtp;
 
@@ -12,7 +11,7 @@ public sealed class EmailTests
     [Fact]
     public async Task ConfirmationMailIsDeliveredOverSmtp()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var smtp = SimpleSmtpServer.Start(port);
         using var server = new ServerFactory();
         server.Settings["IdentityServer:Accounts:Email:SmtpHost"] = "127.0.0.1";
@@ -29,12 +28,5 @@ public sealed class EmailTests
         Assert.False(Directory.Exists(server.MailFolder));
         var body = string.Join("\n", mail.MessageParts.Select(p => p.BodyData));
         Assert.Contains("/Account/ConfirmEmail?userId=", body, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -30,7 +30,7 @@ public sealed class ConsoleBrowserTests(Chromium chromium) : IClassFixture<Chrom
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
         var page = await context.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "admin-console", async () =>
         {
             // Ada's first visit: no second factor yet, so the console sends her to set one up, and she enrols TOTP.
             await page.GotoAsync("/admin");
@@ -118,22 +118,5 @@ public sealed class ConsoleBrowserTests(Chromium chromium) : IClassFixture<Chrom
         await page.FillAsync("#Password", AdaPassword);
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/Account/Login(\\?|$)"));
-    }
-
-    private static async Task ScreenshotOnFailureAsync(IPage page, Func<Task> journey)
-    {
-        try
-        {
-            await journey();
-        }
-        catch
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, $"admin-console-{DateTime.UtcNow:yyyyMMdd-HHmmss}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            Console.WriteLine($"Screenshot saved to {path} (at {page.Url})");
-            throw;
-        }
     }
 }

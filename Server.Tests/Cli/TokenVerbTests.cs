@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
+using IdentityServer.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,7 +15,7 @@ public sealed class TokenVerbTests
     public async Task AMintedTokenIsAcceptedByTheRunningServer()
     {
         using var cli = new CliProcess();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var issuer = $"http://127.0.0.1:{port}/";
 
         var personal = (await cli.RunAsync("token", "--user", "alice", "--scope", "openid profile", "--issuer", issuer)).Succeeded().Output.Trim();
@@ -63,12 +63,5 @@ public sealed class TokenVerbTests
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

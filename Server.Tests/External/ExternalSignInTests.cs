@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -19,7 +18,7 @@ public sealed class ExternalSignInTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var (mainPort, upstreamPort) = (FreePort(), FreePort());
+        var (mainPort, upstreamPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         upstream = new ServerFactory();
         upstream.Settings["IdentityServer:Issuer"] = $"http://localhost:{upstreamPort}/";
         upstream.DeclareClient(new TestClient("downstream")
@@ -346,12 +345,5 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
         Assert.DoesNotContain("555-0100", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Evil Corp", text, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

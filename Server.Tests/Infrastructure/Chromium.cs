@@ -34,6 +34,24 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>Runs a journey; when it fails, saves a full-page screenshot under bin/…/screenshots and says where.</summary>
+    public static async Task ScreenshotOnFailureAsync(IPage page, string name, Func<Task> journey)
+    {
+        try
+        {
+            await journey();
+        }
+        catch
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            Console.WriteLine($"Screenshot saved to {path} (at {page.Url})");
+            throw;
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

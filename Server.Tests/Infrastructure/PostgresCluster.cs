@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace IdentityServer.Tests.Infrastructure;
@@ -34,7 +32,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         Directory.CreateDirectory(folder);
         await RunAsync("chown", "postgres:", folder);
         await AsPostgresAsync("initdb", "-D", Data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C");
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         await File.AppendAllTextAsync(Path.Combine(Data, "postgresql.conf"),
             $"\nport={Port}\nunix_socket_directories='{folder}'\nlisten_addresses='127.0.0.1'\nfsync=off\nsynchronous_commit=off\nfull_page_writes=off\nshared_buffers=32MB\nmax_connections=200\n");
         await StartAsync();
@@ -92,12 +90,6 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Runs where PostgreSQL's binaries are installed; skipped with a reason elsewhere, never in CI.</summary>

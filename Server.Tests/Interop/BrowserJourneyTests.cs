@@ -33,7 +33,7 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
 
         await using var first = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
         var page = await first.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "journey", async () =>
         {
             // Register, then confirm with the link from the captured email.
             await page.GotoAsync("/Account/Register");
@@ -129,23 +129,6 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
 
         // Done when the answer to the POST has loaded: the typed password is gone from the page.
         await page.WaitForFunctionAsync("() => document.readyState === 'complete' && !(document.querySelector('#Password')?.value)");
-    }
-
-    private static async Task ScreenshotOnFailureAsync(IPage page, Func<Task> journey)
-    {
-        try
-        {
-            await journey();
-        }
-        catch
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, $"journey-{DateTime.UtcNow:yyyyMMdd-HHmmss}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            Console.WriteLine($"Screenshot saved to {path} (at {page.Url})");
-            throw;
-        }
     }
 
     /// <summary>A tiny third-party app: a sign-in link to the authorization endpoint and a callback page.</summary>

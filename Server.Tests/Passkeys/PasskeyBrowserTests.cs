@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IdentityServer.Tests.Infrastructure;
@@ -26,7 +25,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : IClassFixture<Chrom
         // passkey from the user-name field; hiding autofill support leaves the button as the only way in.
         await context.AddInitScriptAsync("PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);");
         var page = await context.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "passkeys", async () =>
         {
             var authenticator = await VirtualAuthenticator.AddAsync(page);
             await page.GotoAsync("/Account/Register");
@@ -88,7 +87,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : IClassFixture<Chrom
         await using var server = StartServer(out var baseUrl);
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
         var page = await context.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "passkeys", async () =>
         {
             var authenticator = await VirtualAuthenticator.AddAsync(page);
             await page.GotoAsync("/Account/Register");
@@ -123,7 +122,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : IClassFixture<Chrom
     /// <summary>WebAuthn refuses IP addresses as relying-party ids, so the browser must reach the server by name.</summary>
     private static ServerFactory StartServer(out string baseUrl)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var server = new ServerFactory();
         server.Settings["IdentityServer:Accounts:RequireConfirmedEmail"] = "false";
         server.UseKestrel(port);
@@ -142,29 +141,5 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : IClassFixture<Chrom
         await page.GotoAsync("/Account/Logout");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You are signed out");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task ScreenshotOnFailureAsync(IPage page, Func<Task> journey)
-    {
-        try
-        {
-            await journey();
-        }
-        catch
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, $"passkeys-{DateTime.UtcNow:yyyyMMdd-HHmmss}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            Console.WriteLine($"Screenshot saved to {path} (at {page.Url})");
-            throw;
-        }
     }
 }

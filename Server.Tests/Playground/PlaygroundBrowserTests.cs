@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -17,7 +15,7 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
     public async Task AliceSignsInThroughThePlaygroundSeesCheckedTokensRefreshesRevokesAndSignsOut()
     {
         // Redirect URIs on loopback match on any port; a post-logout URI must match exactly, so the port is chosen first.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var server = new ServerFactory();
         server.OverrideClient("playground", "PostLogoutRedirectUris:0", $"http://localhost:{port}/playground");
         server.OverrideClient("playground", "PostLogoutRedirectUris:1", $"http://127.0.0.1:{port}/playground");
@@ -27,7 +25,7 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ClientOptions.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "playground", async () =>
         {
             await SignInAsync(page, uncheck: "roles");
 
@@ -74,7 +72,7 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
         server.StartServer();
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ClientOptions.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
-        await ScreenshotOnFailureAsync(page, async () =>
+        await Chromium.ScreenshotOnFailureAsync(page, "playground", async () =>
         {
             await page.GotoAsync("/playground?code=stolen&state=forged");
             await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("not the one this page sent");
@@ -115,29 +113,5 @@ public sealed class PlaygroundBrowserTests(Chromium chromium) : IClassFixture<Ch
         await page.FillAsync("#Password", ServerFactory.AlicePassword);
         await page.ClickAsync("button[type=submit]");
         await page.ClickAsync("button[value=accept]");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task ScreenshotOnFailureAsync(IPage page, Func<Task> journey)
-    {
-        try
-        {
-            await journey();
-        }
-        catch
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, $"playground-{DateTime.UtcNow:yyyyMMdd-HHmmss}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            Console.WriteLine($"Screenshot saved to {path} (at {page.Url})");
-            throw;
-        }
     }
 }
