@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using IdentityServer.Data;
 using Microsoft.AspNetCore.Identity;
@@ -94,8 +95,14 @@ internal sealed class UserPasskeys(UserManager<ApplicationUser> users, Applicati
             : trimmed;
     }
 
-    private static byte[]? Decode(string? id) =>
-        id is { Length: > 0 and <= 1400 } && Base64Url.IsValid(id) ? Base64Url.DecodeFromChars(id) : null;
+    /// <summary>
+    /// Whether <paramref name="id"/> can be a credential id at all (unpadded base64url as <see cref="ListAsync"/> writes it), so a
+    /// caller can tell a malformed id from an unknown one; the decoder alone would also take whitespace and padding.
+    /// </summary>
+    public static bool IsWellFormedId([NotNullWhen(true)] string? id) =>
+        id is { Length: > 0 and <= 1400 } && id.Length % 4 != 1 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && Base64Url.IsValid(id);
+
+    private static byte[]? Decode(string? id) => IsWellFormedId(id) ? Base64Url.DecodeFromChars(id) : null;
 }
 
 internal enum PasskeyRemoval

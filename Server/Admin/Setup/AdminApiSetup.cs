@@ -3,6 +3,7 @@ using IdentityServer.Admin.AuditEvents;
 using IdentityServer.Admin.Clients;
 using IdentityServer.Admin.Grants;
 using IdentityServer.Admin.Keys;
+using IdentityServer.Admin.Passkeys;
 using IdentityServer.Admin.Scopes;
 using IdentityServer.Admin.Sessions;
 using IdentityServer.Admin.Users;
@@ -48,7 +49,7 @@ internal static class AdminApiSetup
 
         services.AddScoped<ClientRules>().AddScoped<AdminClients>();
         services.AddScoped<UserRules>().AddScoped<UserViews>().AddScoped<AdminUsers>();
-        services.AddScoped<AdminScopes>().AddScoped<AdminSessions>().AddScoped<AdminGrants>();
+        services.AddScoped<AdminScopes>().AddScoped<AdminSessions>().AddScoped<AdminGrants>().AddScoped<AdminPasskeys>();
         return services;
     }
 
@@ -84,6 +85,7 @@ internal static class AdminApiSetup
         api.MapScopeEndpoints();
         api.MapUserEndpoints();
         api.MapSessionEndpoints();
+        api.MapPasskeyEndpoints();
         api.MapGrantEndpoints();
         api.MapKeyEndpoints();
         api.MapAuditEndpoints();

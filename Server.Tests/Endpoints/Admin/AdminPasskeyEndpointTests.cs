@@ -1,0 +1,161 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using IdentityServer.Data;
+using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Tests.Endpoints.Admin;
+
+/// <summary>/admin/api/users/{id}/passkeys: what an administrator sees of a person's passkeys, and removing one without locking them out.</summary>
+public sealed class AdminPasskeyEndpointTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private const string ConflictType = "urn:identityserver:admin:conflict";
+
+    /// <summary>An account (with the test password unless <paramref name="password"/> is false) holding <paramref name="count"/> passkeys; its id and theirs.</summary>
+    private async Task<(string UserId, List<string> PasskeyIds)> AccountAsync(int count, bool password = true, string? userName = null)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        ApplicationUser user;
+        if (userName is not null)
+        {
+            user = (await users.FindByNameAsync(userName))!;
+        }
+        else if (password)
+        {
+            user = (await users.FindByNameAsync(await People.NewUserAsync(server, "passkeys")))!;
+        }
+        else
+        {
+            user = new ApplicationUser { UserName = $"nopassword-{Guid.NewGuid():N}"[..24] };
+            Assert.True((await users.CreateAsync(user)).Succeeded);
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var credentialId = RandomNumberGenerator.GetBytes(16);
+            var passkey = new UserPasskeyInfo(credentialId, RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow.AddMinutes(i), 0, ["internal"],
+                isUserVerified: true, isBackupEligible: true, isBackedUp: i == 0, attestationObject: [], clientDataJson: []) { Name = $"Key {i}" };
+            Assert.True((await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded);
+            ids.Add(Base64Url.EncodeToString(credentialId));
+        }
+
+        return (user.Id, ids);
+    }
+
+    private async Task<int> StoredAsync(string userId)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return (await users.GetPasskeysAsync((await users.FindByIdAsync(userId))!)).Count;
+    }
+
+    [Fact]
+    public async Task AReadTokenListsThePasskeysOldestFirst()
+    {
+        var (id, passkeys) = await AccountAsync(2);
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http, "admin.read");
+
+        var list = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}/passkeys", token));
+
+        Assert.Equal(2, list.GetProperty("total").GetInt32());
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(passkeys, items.Select(p => p.GetProperty("id").GetString()!));
+        Assert.Equal("Key 0", items[0].GetProperty("name").GetString());
+        Assert.True(items[0].GetProperty("backedUp").GetBoolean());
+        Assert.False(items[1].GetProperty("backedUp").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, items[0].GetProperty("lastUsedAt").ValueKind);
+        Assert.Equal("internal", Assert.Single(items[0].GetProperty("transports").EnumerateArray()).GetString());
+        Assert.True(items[0].TryGetProperty("createdAt", out _));
+    }
+
+    [Fact]
+    public async Task WithoutATokenNothingAnswersAndAReadTokenCannotRemove()
+    {
+        var (id, passkeys) = await AccountAsync(2);
+        using var http = server.CreateClient();
+        var read = await AdminApi.TokenAsync(http, "admin.read");
+
+        await AdminApi.ProblemAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}/passkeys", null), HttpStatusCode.Unauthorized);
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[0]}", null), HttpStatusCode.Unauthorized);
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[0]}", read), HttpStatusCode.Forbidden);
+
+        Assert.Equal(2, await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task AnUnknownUserOrPasskeyIsA404AndAMalformedIdA400()
+    {
+        var (id, _) = await AccountAsync(1);
+        var (_, others) = await AccountAsync(2);
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+
+        await AdminApi.ProblemAsync(await AdminApi.GetAsync(http, "/admin/api/users/nobody/passkeys", token), HttpStatusCode.NotFound);
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/nobody/passkeys/{others[0]}", token), HttpStatusCode.NotFound);
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{others[0]}", token), HttpStatusCode.NotFound);
+        foreach (var malformed in new[] { "not*base64url", "%20", new string('A', 1401) })
+        {
+            var problem = await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{malformed}", token), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("passkeyId", out _));
+        }
+
+        Assert.Equal(1, await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task TheLastWayIntoAPasswordlessAccountIsNotRemoved()
+    {
+        var (id, passkeys) = await AccountAsync(1, password: false);
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+
+        var problem = await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[0]}", token),
+            HttpStatusCode.Conflict, ConflictType);
+
+        Assert.Contains("last way to sign in", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task RemovingDeletesTheRowAndIsAuditedWithTheAdminAsActor()
+    {
+        var (id, passkeys) = await AccountAsync(2, password: false);
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+
+        var removed = await AdminApi.OkJsonAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[1]}", token));
+
+        Assert.Equal(passkeys[1], removed.GetProperty("id").GetString());
+        Assert.Equal(1, await StoredAsync(id));
+        var left = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}/passkeys", token));
+        Assert.Equal(passkeys[0], Assert.Single(left.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        await AdminApi.ProblemAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[1]}", token), HttpStatusCode.NotFound);
+
+        var admin = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?userId={id}&type=admin.passkey.removed", token));
+        var adminEvent = Assert.Single(admin.GetProperty("items").EnumerateArray());
+        Assert.Equal(AdminApi.Cli, adminEvent.GetProperty("actor").GetString());
+        Assert.Contains(passkeys[1], adminEvent.GetProperty("details").GetString(), StringComparison.Ordinal);
+        var account = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?userId={id}&type=account.passkey_removed", token));
+        Assert.Equal(AdminApi.Cli, Assert.Single(account.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString());
+    }
+
+    [Fact]
+    public async Task APasskeyOfAUserConfigurationDeclaresCanBeRemoved()
+    {
+        var (id, passkeys) = await AccountAsync(1, userName: "alice");
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+        Assert.Equal("configuration", (await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}", token))).GetProperty("managedBy").GetString());
+
+        await AdminApi.OkJsonAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[0]}", token));
+
+        var left = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}/passkeys", token));
+        Assert.DoesNotContain(left.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetString() == passkeys[0]);
+    }
+}
