@@ -1,11 +1,7 @@
-using System.Buffers.Text;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
-using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Tests.Passkeys;
 
 namespace IdentityServer.Tests.Endpoints.Admin;
 
@@ -17,42 +13,12 @@ public sealed class AdminPasskeyEndpointTests(ServerFactory server) : IClassFixt
     /// <summary>An account (with the test password unless <paramref name="password"/> is false) holding <paramref name="count"/> passkeys; its id and theirs.</summary>
     private async Task<(string UserId, List<string> PasskeyIds)> AccountAsync(int count, bool password = true, string? userName = null)
     {
-        await using var scope = server.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        ApplicationUser user;
-        if (userName is not null)
-        {
-            user = (await users.FindByNameAsync(userName))!;
-        }
-        else if (password)
-        {
-            user = (await users.FindByNameAsync(await People.NewUserAsync(server, "passkeys")))!;
-        }
-        else
-        {
-            user = new ApplicationUser { UserName = $"nopassword-{Guid.NewGuid():N}"[..24] };
-            Assert.True((await users.CreateAsync(user)).Succeeded);
-        }
-
-        var ids = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            var credentialId = RandomNumberGenerator.GetBytes(16);
-            var passkey = new UserPasskeyInfo(credentialId, RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow.AddMinutes(i), 0, ["internal"],
-                isUserVerified: true, isBackupEligible: true, isBackedUp: i == 0, attestationObject: [], clientDataJson: []) { Name = $"Key {i}" };
-            Assert.True((await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded);
-            ids.Add(Base64Url.EncodeToString(credentialId));
-        }
-
-        return (user.Id, ids);
+        userName ??= password ? await People.NewUserAsync(server, "passkeys") : await SeededPasskeys.PasswordlessUserAsync(server.Services);
+        var ids = await SeededPasskeys.AddAsync(server.Services, userName, count);
+        return (await SeededPasskeys.IdOfAsync(server.Services, userName), ids);
     }
 
-    private async Task<int> StoredAsync(string userId)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return (await users.GetPasskeysAsync((await users.FindByIdAsync(userId))!)).Count;
-    }
+    private Task<int> StoredAsync(string userId) => SeededPasskeys.CountAsync(server.Services, userId);
 
     [Fact]
     public async Task AReadTokenListsThePasskeysOldestFirst()

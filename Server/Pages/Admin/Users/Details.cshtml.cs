@@ -1,15 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Admin;
 using IdentityServer.Admin.Console;
+using IdentityServer.Admin.Passkeys;
 using IdentityServer.Admin.Sessions;
 using IdentityServer.Admin.Users;
+using IdentityServer.Passkeys;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace IdentityServer.Pages.Admin.Users;
 
-/// <summary>One account, and what an administrator does to it: lock, unlock, reset the second factor, end every session.</summary>
-internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions) : PageModel
+/// <summary>One account, and what an administrator does to it: lock, unlock, reset the second factor, end every session, remove a passkey.</summary>
+internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions, AdminPasskeys passkeys) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     [Required]
@@ -17,6 +19,8 @@ internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions) : P
     public string? Id { get; set; }
 
     public UserView? Account { get; private set; }
+
+    public IReadOnlyList<PasskeyView> Passkeys { get; private set; } = [];
 
     public string? Message { get; private set; }
 
@@ -38,6 +42,30 @@ internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions) : P
         if (ModelState.IsValid && await sessions.EndAllAsync(Id!, ConsoleActor.Of(User), HttpContext.RequestAborted) is AdminResult<int>.Done done)
         {
             Message = $"Done: {Ended(done.Value)}, and every grant and refresh token of the account's was revoked.";
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <param name="passkeyId">A handler parameter, not a bound property: the other actions post no passkey.</param>
+    public async Task<IActionResult> OnPostRemovePasskeyAsync(string? passkeyId)
+    {
+        var result = ModelState.IsValid ? await passkeys.RemoveAsync(Id!, passkeyId ?? "", ConsoleActor.Of(User), HttpContext.RequestAborted) : new AdminResult<PasskeyView>.NotFound();
+        if (result is AdminResult<PasskeyView>.Invalid)
+        {
+            // Only an edited form posts a malformed id, and the page has no field to mark: it is a passkey that is not there.
+            result = new AdminResult<PasskeyView>.NotFound();
+        }
+
+        if (result is AdminResult<PasskeyView>.Done done)
+        {
+            Message = $"The passkey “{done.Value.Name}” was removed: it no longer signs this account in.";
+        }
+        else
+        {
+            (Response.StatusCode, Message) = ConsoleResults.Describe(result, ModelState, "");
+            Failed = true;
         }
 
         await LoadAsync();
@@ -67,6 +95,10 @@ internal sealed class DetailsModel(AdminUsers users, AdminSessions sessions) : P
         if (Account is null)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+        else if (await passkeys.ListAsync(Account.Id) is AdminResult<Page<PasskeyView>>.Done listed)
+        {
+            Passkeys = listed.Value.Items;
         }
     }
 
