@@ -108,4 +108,17 @@ public sealed class FuzzFindingsTests(ServerFactory server) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/Account/ExternalError?provider=github", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
+
+    /// <summary>Valid JSON whose user handle escapes a lone surrogate: reading it threw before the passkey was even checked.</summary>
+    [Theory]
+    [InlineData("""{"response":{"userHandle":"\ud800"}}""")]
+    [InlineData("""{"response":{"clientDataJSON":"eyJjaGFsbGVuZ2UiOiJcdWQ4MDAifQ"}}""")]
+    public async Task APasskeyAnswerWithALoneSurrogateIsRefusedNotA500(string credential)
+    {
+        using var browser = server.CreateBrowser();
+
+        var posted = await People.PostPageAsync(browser, "/Account/Passkey", new Dictionary<string, string> { ["Credential"] = credential });
+
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+    }
 }

@@ -50,8 +50,9 @@ internal sealed record PasskeyCredentialJson(string? Challenge, string? UserHand
                 handle is null ? null : Encoding.UTF8.GetString(handle),
                 authenticatorData is { Length: > FlagsOffset } && (authenticatorData[FlagsOffset] & UserVerifiedFlag) != 0);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Valid JSON may still escape a lone surrogate ("\ud800"), which GetString refuses with InvalidOperationException.
             return new(null, null, false);
         }
     }
