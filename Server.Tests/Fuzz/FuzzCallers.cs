@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
+using IdentityServer.Tests.Passkeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,12 @@ internal sealed class FuzzCallers(FuzzServer server)
 
     public string VictimId { get; private set; } = "";
 
+    /// <summary>An account with one passkey and no password: removing its passkey is refused (the last way in).</summary>
+    public string PasswordlessId { get; private set; } = "";
+
+    /// <summary>Passkeys of alice's, the victim's and the passwordless account's, which random requests may rename or remove.</summary>
+    public List<string> PasskeyIds { get; } = [];
+
     /// <summary>The key of the registered client's registration access token in <see cref="Tokens"/>.</summary>
     public const string RegistrationToken = "registration_access_token";
 
@@ -94,6 +101,14 @@ internal sealed class FuzzCallers(FuzzServer server)
             Assert.True((await users.CreateAsync(victim, TessPassword)).Succeeded);
             VictimId = victim.Id;
         }
+
+        var passwordless = await SeededPasskeys.PasswordlessUserAsync(server.Services);
+        PasswordlessId = await SeededPasskeys.IdOfAsync(server.Services, passwordless);
+        foreach (var (name, count) in new[] { ("alice", 3), ("fuzz-victim", 2), (passwordless, 1) })
+        {
+            PasskeyIds.AddRange(await SeededPasskeys.AddAsync(server.Services, name, count));
+        }
+
         await RegisterClientAsync();
     }
 

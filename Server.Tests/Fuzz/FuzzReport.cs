@@ -35,14 +35,14 @@ internal sealed class FuzzReport(FuzzTarget target)
     }
 
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"{target.Path}: {Requests} requests in {Elapsed.TotalSeconds:0.0} s; {string.Join(' ', Statuses.Select(s => $"{(s.Key < 0 ? "exception" : s.Key)}×{s.Value}"))}; {Findings.Values.Sum(f => f.Count)} failures");
+        $"{target}: {Requests} requests in {Elapsed.TotalSeconds:0.0} s; {string.Join(' ', Statuses.Select(s => $"{(s.Key < 0 ? "exception" : s.Key)}×{s.Value}"))}; {Findings.Values.Sum(f => f.Count)} failures");
 
     public string Failures()
     {
         var text = new StringBuilder();
         foreach (var (signature, (count, examples)) in Findings)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n### {target.Path} — {signature} ({count}×)\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n### {target} — {signature} ({count}×)\n");
             foreach (var example in examples)
             {
                 text.Append(example).Append('\n');

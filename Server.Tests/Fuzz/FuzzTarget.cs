@@ -7,5 +7,5 @@ namespace IdentityServer.Tests.Fuzz;
 /// </summary>
 internal sealed record FuzzTarget(string Group, string Path, string[] Methods, string[] Fields, string[]? Handlers = null, bool Json = false)
 {
-    public override string ToString() => Path;
+    public override string ToString() => Handlers is { Length: > 0 } ? $"{Path} ({string.Join('|', Handlers)})" : Path;
 }

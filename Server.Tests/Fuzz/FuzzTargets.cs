@@ -3,6 +3,7 @@ namespace IdentityServer.Tests.Fuzz;
 /// <summary>
 /// Every protocol endpoint and every page the fuzzer sends requests to — the one list. A page added under
 /// Server/Pages must be added here too (<c>FuzzTests.EveryPageUnderServerPagesIsFuzzed</c> fails until it is).
+/// A page whose named handlers take other fields than its plain POST is listed twice, so each gets its share of requests.
 /// </summary>
 internal static class FuzzTargets
 {
@@ -78,6 +79,9 @@ internal static class FuzzTargets
         new(Account, "/Account/LoginWith2fa", GetPost, ["Code", "ReturnUrl", "RememberMachine", "__RequestVerificationToken"]),
         new(Account, "/Account/LoginWithRecoveryCode", GetPost, ["Code", "ReturnUrl", "__RequestVerificationToken"]),
         new(Account, "/Account/Register", GetPost, ["UserName", "Email", "Password", "ReturnUrl", "__RequestVerificationToken"]),
+        new(Account, "/Account/Register", Post, ["UserName", "Email", "Credential", "ReturnUrl", "__RequestVerificationToken"], ["PasskeyOptions", "Passkey"]),
+        new(Account, "/Account/Passkey", GetPost, ["ReturnUrl", "Credential", "__RequestVerificationToken"]),
+        new(Account, "/Account/Passkey", Post, ["ReturnUrl", "__RequestVerificationToken"], ["Options"]),
         new(Account, "/Account/ForgotPassword", GetPost, ["Email", "__RequestVerificationToken"]),
         new(Account, "/Account/ResetPassword", GetPost, ["Email", "Code", "Password", "__RequestVerificationToken"]),
         new(Account, "/Account/ConfirmEmail", GetPost, ["userId", "code", "email"]),
@@ -97,6 +101,7 @@ internal static class FuzzTargets
         new(Manage, "/Account/Manage/Delete", GetPost, ["Password", "__RequestVerificationToken"]),
         new(Manage, "/Account/Manage/Logins", GetPost, ["linked", "provider", "key", "__RequestVerificationToken"], ["Unlink"]),
         new(Manage, "/Account/Manage/Sessions", GetPost, ["id", "__RequestVerificationToken"], ["End", "EndOthers"]),
+        new(Manage, "/Account/Manage/Passkeys", GetPost, ["id", "Name", "Credential", "__RequestVerificationToken"], ["Options", "Add", "Rename", "Remove"]),
         new(Admin, "/admin/api/clients", GetPost, [.. PageFields, .. AdminClientFields], Json: true),
         new(Admin, "/admin/api/clients/{clientId}", GetPutDelete, AdminClientFields, Json: true),
         new(Admin, "/admin/api/clients/{clientId}/secret", Post, [], Json: true),
@@ -110,6 +115,8 @@ internal static class FuzzTargets
         new(Admin, "/admin/api/users/{id}/force-password-reset", Post, [], Json: true),
         new(Admin, "/admin/api/users/{id}/sessions", GetDelete, PageFields),
         new(Admin, "/admin/api/users/{id}/sessions/{handle}", Delete, []),
+        new(Admin, "/admin/api/users/{id}/passkeys", Get, []),
+        new(Admin, "/admin/api/users/{id}/passkeys/{passkeyId}", Delete, []),
         new(Admin, "/admin/api/grants", Get, ["userId", "clientId", .. PageFields]),
         new(Admin, "/admin/api/grants/{id}", Delete, []),
         new(Admin, "/admin/api/keys", Get, []),
@@ -127,7 +134,7 @@ internal static class FuzzTargets
         new(AdminConsole, "/Admin/Clients/Create", GetPost, ClientFormFields),
         new(AdminConsole, "/Admin/Clients/Edit", GetPost, ["id", .. ClientFormFields], ["Save", "Rotate", "Delete"]),
         new(AdminConsole, "/Admin/Users/Index", GetPost, ["q", "p"]),
-        new(AdminConsole, "/Admin/Users/Details", GetPost, ["id", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions"]),
+        new(AdminConsole, "/Admin/Users/Details", GetPost, ["id", "passkeyId", "__RequestVerificationToken"], ["Lock", "Unlock", "ResetTwoFactor", "EndSessions", "RemovePasskey"]),
     ];
 
     /// <summary>Names any endpoint may be sent: the protocol's, the pages', and ASP.NET Core's own.</summary>

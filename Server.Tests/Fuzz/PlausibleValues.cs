@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Fuzz;
@@ -67,7 +69,35 @@ internal sealed class PlausibleValues(FuzzCallers callers)
         "FROM" or "TO" => ["2026-01-01T00:00", "2026-13-45T99:99", "yesterday", "0001-01-01T00:00"],
         "P" => ["1", "2", "0", "-1", "2147483647"],
         "USER" => ["alice", "root", "nobody"],
-        "ID" => [OAuth.Machine, OAuth.Spa, "fuzz-made", callers.RegisteredClientId, "AAAAAAAAAAAA"],
+        "ID" => [OAuth.Machine, OAuth.Spa, "fuzz-made", callers.RegisteredClientId, "AAAAAAAAAAAA", callers.AliceId, callers.VictimId, callers.PasswordlessId, .. callers.PasskeyIds],
+        "PASSKEYID" => [.. callers.PasskeyIds, "AAAAAAAAAAAAAAAAAAAAAA", "not*base64url", " ", "A"],
+        "NAME" => ["Work laptop", "", " ", new string('n', 65), "bell\u0007", "\u202Eevil", "Key 0"],
+        "CREDENTIAL" => Credentials(),
         _ => None,
     };
+
+    /// <summary>
+    /// A browser's credential JSON as this server reads it, each broken in one way: wrong shapes, bad base64url,
+    /// client data that is not JSON or names no challenge, escapes that are not valid UTF-16, nesting too deep, and
+    /// a well-shaped answer (alice's user handle) to a ceremony this caller never started.
+    /// </summary>
+    private string[] Credentials()
+    {
+        static string B64(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+        var authenticatorData = Base64Url.EncodeToString([.. new byte[32], 0x05, 0, 0, 0, 1]);
+        string Answer(string clientData, string userHandle, string extra = "") =>
+            $$"""{"id":"AAAAAAAAAAAAAAAAAAAAAA","rawId":"AAAAAAAAAAAAAAAAAAAAAA","type":"public-key","response":{"clientDataJSON":"{{clientData}}","authenticatorData":"{{authenticatorData}}","signature":"MEUCIQ","userHandle":"{{userHandle}}"{{extra}}},"clientExtensionResults":{},"authenticatorAttachment":"platform"}""";
+        return
+        [
+            "{}", "[]", "null", "\"x\"", "1", """{"response":"x"}""", """{"response":{"clientDataJSON":1,"userHandle":[]}}""",
+            Answer(B64("""{"type":"webauthn.get","challenge":"AAAA","origin":"http://localhost"}"""), B64(callers.AliceId)),
+            Answer(B64("""{"type":"webauthn.create","challenge":"AAAA","origin":"http://localhost"}"""), "", ""","attestationObject":"o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YUA","transports":["internal"]"""),
+            Answer("!!!", "%%%"),
+            Answer(B64("not json"), B64("nobody")),
+            Answer(Base64Url.EncodeToString([0xC3, 0x28, 0xFF]), Base64Url.EncodeToString([0xFF, 0xFE])),
+            Answer(B64("""{"challenge":"\ud800"}"""), "AAAA"),
+            Answer(B64("""{"challenge":12}"""), @"\ud800"),
+            string.Concat(Enumerable.Repeat("""{"response":""", 40)) + "{}" + new string('}', 40),
+        ];
+    }
 }

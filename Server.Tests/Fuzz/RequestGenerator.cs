@@ -72,7 +72,8 @@ internal sealed class RequestGenerator(FuzzInput input, FuzzCallers callers)
     [
         ("{clientId}", () => [OAuth.Spa, OAuth.Machine, FuzzCallers.AdminCli, "fuzz-1", "unknown-client", callers.RegisteredClientId]),
         ("{name}", () => ["api", "openid", "fuzz-scope-1", "unknown"]),
-        ("{id}", () => [callers.AliceId, callers.VictimId, Guid.NewGuid().ToString(), ""]),
+        ("{id}", () => [callers.AliceId, callers.VictimId, callers.PasswordlessId, Guid.NewGuid().ToString(), ""]),
+        ("{passkeyId}", () => [.. callers.PasskeyIds, "AAAAAAAAAAAAAAAAAAAAAA", "not*base64url", "%20", "A"]),
         ("{handle}", () => ["AAAAAAAAAAAA", "short", "zzzzzzzzzzzz"]),
     ];
 

@@ -15,6 +15,7 @@ internal static class Templates
     public static (string? Authorization, List<KeyValuePair<string, string>> Fields)? For(FuzzTarget target, FuzzCallers callers, FuzzInput input)
     {
         var tokens = callers.Tokens;
+        var plausible = new PlausibleValues(callers);
         string Basic(string id, string secret) => OAuth.BasicAuth(id, secret).ToString();
         (string?, string[]) pick = target.Path switch
         {
@@ -56,7 +57,10 @@ internal static class Templates
             "/connect/revoke" => (input.Chance(0.5) ? Basic(OAuth.Web, OAuth.WebSecret) : null, ["token", input.Pick([.. tokens.Values]), "client_id", OAuth.Spa]),
             "/connect/endsession" => (null, ["id_token_hint", tokens["id_token"], "post_logout_redirect_uri", "http://localhost:5173/", "client_id", OAuth.Spa, "state", "st", "confirm", "yes"]),
             "/Account/Login" => (null, ["Login", input.Pick(["alice", "tess", "tess@example.com", "nobody"]), "Password", input.Pick([FuzzCallers.TessPassword, "wrong password but long"]), "ReturnUrl", "/"]),
-            "/Account/Register" => (null, ["UserName", "user" + input.Next(100_000), "Email", $"user{input.Next(100_000)}@example.com", "Password", "a long enough password 42"]),
+            "/Account/Register" => (null, ["UserName", "user" + input.Next(100_000), "Email", $"user{input.Next(100_000)}@example.com", "Password", "a long enough password 42",
+                "Credential", input.Pick(plausible.For("Credential"))]),
+            "/Account/Passkey" => (null, ["ReturnUrl", input.Pick(["/", "/Account/Manage"]), "Credential", input.Pick(plausible.For("Credential"))]),
+            "/Account/Manage/Passkeys" => (null, ["Name", input.Pick(["Work laptop", "Key 0"]), "Credential", input.Pick(plausible.For("Credential")), "id", input.Pick(callers.PasskeyIds)]),
             "/Account/ResetPassword" => (null, ["Email", "alice@example.com", "Code", "Q2ZESjg", "Password", "a long enough password 42"]),
             "/Account/ConfirmEmail" => (null, ["userId", Guid.NewGuid().ToString(), "code", "Q2ZESjg", "email", "alice@example.com"]),
             "/Account/Manage/ChangeEmail" => (null, ["NewEmail", $"alice{input.Next(1000)}@example.com"]),
