@@ -124,4 +124,22 @@ public sealed class AdminPasskeyEndpointTests(ServerFactory server) : IClassFixt
         var left = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/users/{id}/passkeys", token));
         Assert.DoesNotContain(left.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetString() == passkeys[0]);
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesBothOperations()
+    {
+        using var http = server.CreateClient();
+        var paths = (await AdminApi.OkJsonAsync(await http.GetAsync("/admin/api/openapi.json"))).GetProperty("paths");
+
+        var list = paths.GetProperty("/admin/api/users/{id}/passkeys").GetProperty("get");
+        var remove = paths.GetProperty("/admin/api/users/{id}/passkeys/{passkeyId}").GetProperty("delete");
+
+        Assert.Equal("ListUserPasskeys", list.GetProperty("operationId").GetString());
+        Assert.Equal("RemoveUserPasskey", remove.GetProperty("operationId").GetString());
+        Assert.All(new[] { list, remove }, o => Assert.Equal("Passkeys", o.GetProperty("tags")[0].GetString()));
+        foreach (var status in (string[])["200", "400", "404", "409"])
+        {
+            Assert.True(remove.GetProperty("responses").TryGetProperty(status, out _), status);
+        }
+    }
 }
