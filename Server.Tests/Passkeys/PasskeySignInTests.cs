@@ -60,15 +60,21 @@ public sealed class PasskeySignInTests(PasskeyServer server) : IClassFixture<Pas
     {
         var name = await People.NewUserAsync(server, "removes");
         using var authenticator = new SoftwareAuthenticator();
+        using var thief = server.CreateBrowser();
         using (var owner = server.CreateBrowser())
         {
             await People.SignInAsync(owner, name, People.NewUserPassword);
             await PasskeyCeremonies.AddAsync(owner, authenticator);
+
+            // Someone holding the authenticator signs in before the owner removes it.
+            Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.SignInAsync(thief, authenticator)).StatusCode);
             var removed = await People.PostPageAsync(owner, "/Account/Manage/Passkeys", new Dictionary<string, string> { ["id"] = authenticator.Credentials[0].Id }, "Remove");
             Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
             Assert.Contains("removed", (await Browser.HtmlAsync(removed)).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         }
 
+        // Their session ended with the removal, and the passkey opens no new one.
+        Assert.False(await PasskeyCeremonies.SignedInAsync(thief));
         using var browser = server.CreateBrowser();
         var answer = await PasskeyCeremonies.SignInAsync(browser, authenticator);
 

@@ -89,6 +89,22 @@ public sealed class AdminPasskeyEndpointTests(ServerFactory server) : IClassFixt
     }
 
     [Fact]
+    public async Task RemovingAPasskeyEndsThePersonsSessions()
+    {
+        var name = await People.NewUserAsync(server, "stolen");
+        var (id, passkeys) = await AccountAsync(1, userName: name);
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await People.SignInAsync(browser, name, People.NewUserPassword)).StatusCode);
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http);
+
+        await AdminApi.OkJsonAsync(await AdminApi.SendAsync(http, HttpMethod.Delete, $"/admin/api/users/{id}/passkeys/{passkeys[0]}", token));
+
+        // A lost authenticator's session may be any of them: all end, as when an administrator resets the second factor.
+        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
+    }
+
+    [Fact]
     public async Task RemovingDeletesTheRowAndIsAuditedWithTheAdminAsActor()
     {
         var (id, passkeys) = await AccountAsync(2, password: false);

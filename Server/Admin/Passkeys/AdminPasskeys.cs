@@ -1,6 +1,7 @@
 using IdentityServer.Audit;
 using IdentityServer.Data;
 using IdentityServer.Passkeys;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 
 namespace IdentityServer.Admin.Passkeys;
@@ -12,7 +13,7 @@ namespace IdentityServer.Admin.Passkeys;
 /// adds which passkey it was, as every admin write does. Users declared in configuration are not refused here:
 /// configuration declares no passkeys, so seeding never puts a removed one back and nothing here would be undone.
 /// </summary>
-internal sealed class AdminPasskeys(UserPasskeys passkeys, UserManager<ApplicationUser> users, AuditTrail audit)
+internal sealed class AdminPasskeys(UserPasskeys passkeys, UserManager<ApplicationUser> users, SessionManager sessions, AuditTrail audit)
 {
     private const string Resource = "passkey";
 
@@ -49,6 +50,9 @@ internal sealed class AdminPasskeys(UserPasskeys passkeys, UserManager<Applicati
         switch (await passkeys.RemoveAsync(user, passkey.Id))
         {
             case PasskeyRemoval.Removed:
+                // A lost or stolen authenticator: whatever signed in with it stops now (cookies and refresh tokens).
+                await users.UpdateSecurityStampAsync(user);
+                await sessions.EndAllExceptAsync(user.Id, keepSessionId: null, ct);
                 await audit.RecordAsync(new AuditRecord(AuditEventTypes.Admin(Resource, "removed"))
                 {
                     UserId = user.Id,

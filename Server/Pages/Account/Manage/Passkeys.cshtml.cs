@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
 using IdentityServer.Data;
 using IdentityServer.Passkeys;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,8 @@ namespace IdentityServer.Pages.Account.Manage;
 /// remove. Every change needs a recent sign-in; the last way into an account cannot be removed.
 /// </summary>
 [RequireRecentSignIn]
-internal sealed class PasskeysModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, UserPasskeys passkeys, IOptions<PasskeyOptions> options) : PageModel
+internal sealed class PasskeysModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, UserPasskeys passkeys,
+    SessionManager sessions, IOptions<PasskeyOptions> options) : PageModel
 {
     [BindProperty]
     [StringLength(UserPasskeys.MaximumNameLength, ErrorMessage = "A passkey name is at most 64 characters.")]
@@ -121,7 +123,9 @@ internal sealed class PasskeysModel(UserManager<ApplicationUser> users, SignInMa
             case PasskeyRemoval.LastWayIn:
                 return await FailAsync("This passkey is your only way to sign in. Set a password or add another passkey first.");
             default:
-                Message = "The passkey was removed. It can no longer sign in to this account.";
+                // Like a password change: a session someone opened with the removed passkey ends with it.
+                await sessions.EndOthersAndRefreshAsync(HttpContext, signIn, user);
+                Message = "The passkey was removed. It can no longer sign in to this account, and every other session was signed out.";
                 await LoadAsync();
                 return Page();
         }
