@@ -1,14 +1,23 @@
 using IdentityServer.Data;
 using IdentityServer.Data.CompiledModels.Sqlite;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Hosting;
 
 /// <summary>Fails when the model has changes that either provider's migrations lack.</summary>
 public sealed class ModelMigrationsTests
 {
+    /// <summary>
+    /// Identity shapes its tables by the schema version in IdentityOptions, read from the application's services (the
+    /// server sets version 3, which has passkeys); a context built outside the server needs the same.
+    /// </summary>
+    private static readonly IServiceProvider Application = new ServiceCollection()
+        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3).BuildServiceProvider();
+
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("Postgres")]
@@ -24,7 +33,7 @@ public sealed class ModelMigrationsTests
             builder.UseSqlite("Data Source=:memory:");
         }
 
-        builder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>().UseOpenIddict();
+        builder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>().UseApplicationServiceProvider(Application).UseOpenIddict();
         using var db = new ApplicationDbContext(builder.Options);
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} migrations lack model changes: run Migrations/add-migration.sh <Name>.");
@@ -35,7 +44,7 @@ public sealed class ModelMigrationsTests
     public void TheCompiledSqliteModelMatchesTheCode()
     {
         var fromCode = new DbContextOptionsBuilder<ApplicationDbContext>().UseSqlite("Data Source=:memory:")
-            .ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>().UseOpenIddict();
+            .ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>().UseApplicationServiceProvider(Application).UseOpenIddict();
         var compiled = new DbContextOptionsBuilder<ApplicationDbContext>().UseSqlite("Data Source=:memory:")
             .UseModel(ApplicationDbContextModel.Instance).UseOpenIddict();
         using var code = new ApplicationDbContext(fromCode.Options);
