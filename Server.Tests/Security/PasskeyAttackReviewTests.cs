@@ -1,0 +1,298 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using IdentityServer.Tests.Infrastructure;
+using IdentityServer.Tests.Passkeys;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace IdentityServer.Tests.Security;
+
+/// <summary>
+/// Security review of the passkey change. Tests named <c>Vulnerable...</c> demonstrate a real weakness: they FAIL while
+/// the attack succeeds. The others are attacks that the defence withstood (they pass).
+/// <para>
+/// Root cause of the VULN tests: the server reads the credential JSON with <c>JsonDocument.TryGetProperty</c>
+/// (case-sensitive: <c>clientDataJSON</c>, <c>authenticatorData</c>, <c>userHandle</c>), while Identity's handler
+/// deserializes it with <c>JsonSerializerDefaults.Web</c> (case-insensitive, last one wins). A second property
+/// <c>ClientDataJSON</c> / <c>AuthenticatorData</c> is what Identity verifies; the lower-case decoy is what the server
+/// consumes or trusts.
+/// </para>
+/// </summary>
+public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixture<PasskeyServer>
+{
+    /// <summary>
+    /// VULN: the single-use challenge table is bypassed. Same replay as PasskeyAttackTests' replay test, but the
+    /// replayed answer carries a decoy lower-case <c>clientDataJSON</c> (fresh random challenge, unsigned) followed by
+    /// the real signed one as <c>ClientDataJSON</c>. Identity checks the real one (old challenge = the cookie copy's
+    /// state), the server burns the decoy's challenge, and the attacker gets a session.
+    /// </summary>
+    [Fact]
+    public async Task VulnerableAReplayedSignInWithACaseVariantClientDataJsonBypassesTheSingleUseChallenge()
+    {
+        using var authenticator = await EnrolledAsync("rv-replay");
+
+        using var victim = server.CreateBrowser();
+        var login = await victim.GetAsync("/Account/Login");
+        var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var started = await victim.PostFormAsync("/Account/Passkey?handler=Options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        var cookies = CookieHeader(login, started);
+        var answer = authenticator.Get(await started.Content.ReadAsStringAsync(), PasskeyCeremonies.Origin, new GetSettings { ZeroSignCount = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.FinishSignInAsync(victim, token, answer)).StatusCode);
+
+        // The attacker's replay: same cookies, same signed answer, plus a decoy clientDataJSON.
+        var forged = WithDecoy(answer, "clientDataJSON", "ClientDataJSON", DecoyClientData());
+        using var attacker = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var replay = new HttpRequestMessage(HttpMethod.Post, "/Account/Passkey")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Credential"] = forged, ["ReturnUrl"] = "/" }),
+        };
+        replay.Headers.Add("Cookie", cookies);
+        var second = await attacker.SendAsync(replay);
+
+        // Secure behaviour: refused, no session. Currently: 302 and a fresh idsrv.session cookie.
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.DoesNotContain(second.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith("idsrv.session=", StringComparison.Ordinal));
+    }
+
+    /// <summary>Control for the replay above: the decoy alone (without the case variant) is refused by Identity.</summary>
+    [Fact]
+    public async Task TheDecoyClientDataAloneIsRefused()
+    {
+        using var authenticator = await EnrolledAsync("rv-decoy");
+        using var browser = server.CreateBrowser();
+        var (options, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+        var answer = JsonNode.Parse(authenticator.Get(options, PasskeyCeremonies.Origin))!.AsObject();
+        answer["response"]!["clientDataJSON"] = DecoyClientData();
+        var refused = await PasskeyCeremonies.FinishSignInAsync(browser, token, answer.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
+    }
+
+    /// <summary>
+    /// Passkey options requested while a password sign-in waits for its TOTP code (same Identity.TwoFactorUserId
+    /// cookie): the pending second-factor state is replaced, never promoted; the browser is not signed in and the
+    /// code page no longer knows the user.
+    /// </summary>
+    [Fact]
+    public async Task PasskeyOptionsDuringThePendingTotpStepDoNotSkipIt()
+    {
+        // A user without TOTP would be signed in by the password; this only checks the passkey state is never a session.
+        using var browser = server.CreateBrowser();
+        var (_, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
+        var bogus = await PasskeyCeremonies.FinishSignInAsync(browser, token, "{\"response\":{}}");
+        Assert.Equal(HttpStatusCode.BadRequest, bogus.StatusCode);
+    }
+
+    /// <summary>Malformed answers never 500 (case variants, wrong types, duplicates).</summary>
+    [Theory]
+    [InlineData("{\"Response\":{\"ClientDataJSON\":1}}")]
+    [InlineData("{\"id\":\"AA\",\"rawId\":\"AA\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"e30\",\"ClientDataJSON\":\"e30\",\"authenticatorData\":\"AA\",\"signature\":\"AA\",\"userHandle\":\"x\",\"UserHandle\":\"y\"}}")]
+    [InlineData("{\"response\":{\"clientDataJSON\":\"W10\"}}")]
+    [InlineData("[]")]
+    [InlineData("{\"response\":{\"clientDataJSON\":\"bnVsbA\",\"userHandle\":\"\"}}")]
+    public async Task MalformedAnswersAreRefusedWithout500(string credential)
+    {
+        using var browser = server.CreateBrowser();
+        var (_, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+        var answer = await PasskeyCeremonies.FinishSignInAsync(browser, token, credential);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+    }
+
+    /// <summary>
+    /// Information disclosure: the refusal for a real user id with an unknown credential equals the one for an
+    /// unknown user id.
+    /// </summary>
+    [Fact]
+    public async Task ARefusalDoesNotTellWhetherTheUserHandleExists()
+    {
+        using var authenticator = await EnrolledAsync("rv-exists");
+        using var stranger = new SoftwareAuthenticator();
+        await EnrolWithAsync(stranger, "rv-other");
+
+        async Task<string> RefusalAsync(string userHandle)
+        {
+            using var browser = server.CreateBrowser();
+            var (options, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+            var answer = JsonNode.Parse(stranger.Get(options, PasskeyCeremonies.Origin))!.AsObject();
+            answer["response"]!["userHandle"] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(userHandle));
+            var refused = await PasskeyCeremonies.FinishSignInAsync(browser, token, answer.ToJsonString());
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            return (await Browser.HtmlAsync(refused)).QuerySelector("[role=alert]")!.TextContent.Trim();
+        }
+
+        Assert.Equal(await RefusalAsync(Guid.NewGuid().ToString()), await RefusalAsync(authenticator.Credentials[0].UserId));
+    }
+
+    /// <summary>Cross-account enrolment: a creation ceremony started by the attacker's session cannot be finished in the victim's session.</summary>
+    [Fact]
+    public async Task ACreationStateFromAnotherAccountsSessionCannotAddToThisAccount()
+    {
+        var attackerName = await People.NewUserAsync(server, "rv-att");
+        var victimName = await People.NewUserAsync(server, "rv-vic");
+        using var attackerBrowser = server.CreateBrowser();
+        await People.SignInAsync(attackerBrowser, attackerName, People.NewUserPassword);
+        using var victimBrowser = server.CreateBrowser();
+        await People.SignInAsync(victimBrowser, victimName, People.NewUserPassword);
+        using var mallory = new SoftwareAuthenticator();
+
+        // Attacker starts a ceremony in the victim's session (options call needs the victim's session; so here
+        // the inverse: the victim's answer posted in the attacker's session is refused by the entity-id check).
+        var form = await victimBrowser.GetAsync("/Account/Manage/Passkeys");
+        var token = (await Browser.HtmlAsync(form)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var options = await victimBrowser.PostFormAsync("/Account/Manage/Passkeys?handler=Options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        var credential = mallory.Create(await options.Content.ReadAsStringAsync(), PasskeyCeremonies.Origin);
+
+        var attackerForm = await attackerBrowser.GetAsync("/Account/Manage/Passkeys");
+        var attackerToken = (await Browser.HtmlAsync(attackerForm)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var added = await attackerBrowser.PostFormAsync("/Account/Manage/Passkeys?handler=Add", new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = attackerToken, ["Name"] = "x", ["Credential"] = credential,
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, added.StatusCode);
+    }
+
+    private static string DecoyClientData() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+        $"{{\"type\":\"webauthn.get\",\"challenge\":\"{Base64Url.EncodeToString(Guid.NewGuid().ToByteArray())}\",\"origin\":\"{PasskeyCeremonies.Origin}\"}}"));
+
+    /// <summary>The answer with <paramref name="lower"/> set to a decoy first and the real value moved to <paramref name="upper"/> after it.</summary>
+    private static string WithDecoy(string credential, string lower, string upper, string decoy)
+    {
+        var json = JsonNode.Parse(credential)!.AsObject();
+        var response = json["response"]!.AsObject();
+        var real = response[lower]!.GetValue<string>();
+        var rebuilt = new JsonObject { [lower] = decoy };
+        foreach (var (key, value) in response.ToList())
+        {
+            if (key != lower)
+            {
+                rebuilt[key] = value?.DeepClone();
+            }
+        }
+
+        rebuilt[upper] = real;
+        json["response"] = rebuilt;
+        return json.ToJsonString();
+    }
+
+    private async Task<SoftwareAuthenticator> EnrolledAsync(string prefix)
+    {
+        var authenticator = new SoftwareAuthenticator();
+        await EnrolWithAsync(authenticator, prefix);
+        return authenticator;
+    }
+
+    private async Task EnrolWithAsync(SoftwareAuthenticator authenticator, string prefix)
+    {
+        var name = await People.NewUserAsync(server, prefix);
+        using var owner = server.CreateBrowser();
+        await People.SignInAsync(owner, name, People.NewUserPassword);
+        Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
+    }
+
+    private static string CookieHeader(params HttpResponseMessage[] responses) => string.Join("; ", responses
+        .SelectMany(r => r.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+        .Select(c => c.Split(';')[0])
+        .GroupBy(pair => pair.Split('=')[0])
+        .Select(g => g.Last()));
+}
+
+/// <summary>A server configured with <c>UserVerification = Preferred</c> (a documented option).</summary>
+public sealed class PreferredUvPasskeyServer : ServerFactory
+{
+    public PreferredUvPasskeyServer()
+    {
+        Settings["IdentityServer:Accounts:RequireConfirmedEmail"] = "false";
+        Settings["IdentityServer:Passkeys:UserVerification"] = "Preferred";
+    }
+}
+
+/// <summary>amr inflation where user verification is only preferred.</summary>
+public sealed class PasskeyUvInflationReviewTests(PreferredUvPasskeyServer server) : IClassFixture<PreferredUvPasskeyServer>
+{
+    /// <summary>
+    /// VULN (config Preferred/Discouraged): an answer whose signed authenticatorData has UV=0 gets <c>mfa</c>. The server
+    /// reads UV from a decoy lower-case <c>authenticatorData</c> (a copy with the UV bit set, unsigned); Identity verifies
+    /// the signature over the real one sent as <c>AuthenticatorData</c>.
+    /// </summary>
+    [Fact]
+    public async Task VulnerableAnUnverifiedPasskeyAnswerGetsMfaThroughACaseVariantAuthenticatorData()
+    {
+        var name = await People.NewUserAsync(server, "rv-uv");
+        using var authenticator = new SoftwareAuthenticator();
+        using (var owner = server.CreateBrowser())
+        {
+            await People.SignInAsync(owner, name, People.NewUserPassword);
+            Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
+        }
+
+        using var browser = server.CreateBrowser();
+        var (verifier, challenge) = OAuth.Pkce();
+        var authorize = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge, "openid profile")));
+        var login = authorize.Headers.Location!.OriginalString;
+        var returnUrl = QueryHelpers.ParseQuery(login[login.IndexOf('?', StringComparison.Ordinal)..])["ReturnUrl"].ToString();
+
+        var (options, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+        var answer = JsonNode.Parse(authenticator.Get(options, PasskeyCeremonies.Origin, new GetSettings { UserVerified = false }))!.AsObject();
+        var response = answer["response"]!.AsObject();
+        var real = response["authenticatorData"]!.GetValue<string>();
+        var bytes = Base64Url.DecodeFromChars(real);
+        Assert.Equal(0, bytes[32] & 0x04);
+        bytes[32] |= 0x04;
+        var rebuilt = new JsonObject { ["authenticatorData"] = Base64Url.EncodeToString(bytes) };
+        foreach (var (key, value) in response.ToList())
+        {
+            if (key != "authenticatorData")
+            {
+                rebuilt[key] = value?.DeepClone();
+            }
+        }
+
+        rebuilt["AuthenticatorData"] = real;
+        answer["response"] = rebuilt;
+
+        var signedIn = await PasskeyCeremonies.FinishSignInAsync(browser, token, answer.ToJsonString(), returnUrl);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, returnUrl))["code"];
+        var tokens = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Spa, ["code"] = code,
+            ["redirect_uri"] = OAuth.SpaRedirect, ["code_verifier"] = verifier,
+        }));
+        var id = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
+
+        // Secure behaviour: the authenticator did not verify the user, so no mfa. Currently: hwk user mfa, acr mfa.
+        Assert.DoesNotContain("mfa", id["amr"].EnumerateArray().Select(m => m.GetString()));
+    }
+
+    /// <summary>Control: the same unverified answer without the decoy signs in without mfa.</summary>
+    [Fact]
+    public async Task AnUnverifiedPasskeyAnswerWithoutTheDecoyHasNoMfa()
+    {
+        var name = await People.NewUserAsync(server, "rv-uv0");
+        using var authenticator = new SoftwareAuthenticator();
+        using (var owner = server.CreateBrowser())
+        {
+            await People.SignInAsync(owner, name, People.NewUserPassword);
+            Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
+        }
+
+        using var browser = server.CreateBrowser();
+        var (verifier, challenge) = OAuth.Pkce();
+        var authorize = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge, "openid profile")));
+        var login = authorize.Headers.Location!.OriginalString;
+        var returnUrl = QueryHelpers.ParseQuery(login[login.IndexOf('?', StringComparison.Ordinal)..])["ReturnUrl"].ToString();
+        var signedIn = await PasskeyCeremonies.SignInAsync(browser, authenticator, returnUrl, new GetSettings { UserVerified = false });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, returnUrl))["code"];
+        var tokens = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Spa, ["code"] = code,
+            ["redirect_uri"] = OAuth.SpaRedirect, ["code_verifier"] = verifier,
+        }));
+        var id = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
+        Assert.DoesNotContain("mfa", id["amr"].EnumerateArray().Select(m => m.GetString()));
+    }
+}
