@@ -6,6 +6,7 @@ using IdentityServer.Tests.Infrastructure;
 using IdentityServer.Tests.Passkeys;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Security;
 
@@ -84,6 +85,54 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
         Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
         var bogus = await PasskeyCeremonies.FinishSignInAsync(browser, token, "{\"response\":{}}");
         Assert.Equal(HttpStatusCode.BadRequest, bogus.StatusCode);
+    }
+
+    /// <summary>
+    /// A user with TOTP typed the password (pending Identity.TwoFactorUserId cookie), then starts a passkey sign-in in
+    /// the same browser and posts an answer from the attacker's authenticator forged for the victim's user handle,
+    /// and then the TOTP page with a wrong code: nothing signs the victim in without the code.
+    /// </summary>
+    [Fact]
+    public async Task PasskeyStateDuringThePendingTotpStepNeverSkipsTheCode()
+    {
+        var victim = await People.NewUserAsync(server, "rv-totp");
+        string key;
+        using (var setup = server.CreateBrowser())
+        {
+            await People.SignInAsync(setup, victim, People.NewUserPassword);
+            (key, _) = await People.EnableTwoFactorAsync(setup);
+        }
+
+        using var browser = server.CreateBrowser();
+        var first = await People.SignInAsync(browser, victim, People.NewUserPassword);
+        Assert.StartsWith("/Account/LoginWith2fa", first.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // Passkey options overwrite the shared cookie; a forged answer naming the victim is refused.
+        using var mallory = new SoftwareAuthenticator();
+        await EnrolWithAsync(mallory, "rv-totp-att");
+        var (options, token) = await PasskeyCeremonies.StartSignInAsync(browser);
+        var answer = JsonNode.Parse(mallory.Get(options, PasskeyCeremonies.Origin))!.AsObject();
+        string victimId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            victimId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<IdentityServer.Data.ApplicationUser>>().FindByNameAsync(victim))!.Id;
+        }
+
+        answer["response"]!["userHandle"] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(victimId));
+        Assert.Equal(HttpStatusCode.BadRequest, (await PasskeyCeremonies.FinishSignInAsync(browser, token, answer.ToJsonString())).StatusCode);
+        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
+
+        // Options again (the passkey state in the cookie), then the code page: it no longer knows the user.
+        await PasskeyCeremonies.StartSignInAsync(browser);
+        var codePage = await browser.GetAsync("/Account/LoginWith2fa");
+        if (codePage.StatusCode == HttpStatusCode.OK)
+        {
+            var posted = await browser.SubmitFormAsync(codePage, new Dictionary<string, string> { ["Code"] = "000000" });
+            Assert.NotEqual(HttpStatusCode.Redirect, posted.StatusCode == HttpStatusCode.Redirect && posted.Headers.Location!.OriginalString == "/" ? HttpStatusCode.Redirect : HttpStatusCode.BadRequest);
+        }
+
+        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
+        _ = key;
     }
 
     /// <summary>Malformed answers never 500 (case variants, wrong types, duplicates).</summary>
