@@ -135,6 +135,37 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
         _ = key;
     }
 
+    /// <summary>
+    /// FINDING (persistence): someone who had the victim's session for a few minutes enrols their own passkey. The
+    /// victim notices and recovers the account the documented way (password reset by email, which ends every session).
+    /// The attacker's passkey survives the reset and signs straight back in (hwk user mfa). No mail told the victim a
+    /// passkey was added. Fails while the backdoor survives.
+    /// </summary>
+    [Fact]
+    public async Task VulnerableAPasskeyPlantedByASessionThiefSurvivesThePasswordReset()
+    {
+        var victim = await People.NewUserAsync(server, "rv-reset");
+        using var planted = new SoftwareAuthenticator();
+        using (var thief = server.CreateBrowser())
+        {
+            // The stolen (recent) session.
+            await People.SignInAsync(thief, victim, People.NewUserPassword);
+            Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(thief, planted, "Backup key")).StatusCode);
+        }
+
+        // The victim recovers: forgot password, link from mail, new password.
+        using var owner = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await People.PostPageAsync(owner, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = victim + "@example.com" })).StatusCode);
+        var (_, link) = await People.LastMailAsync(server, victim + "@example.com");
+        var reset = await owner.SubmitFormAsync(await owner.GetAsync(new Uri(link).PathAndQuery), new Dictionary<string, string> { ["Password"] = "A-brand-new-Passw0rd!" });
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+
+        using var attacker = server.CreateBrowser();
+        var back = await PasskeyCeremonies.SignInAsync(attacker, planted);
+        Assert.NotEqual(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.False(await PasskeyCeremonies.SignedInAsync(attacker));
+    }
+
     /// <summary>Malformed answers never 500 (case variants, wrong types, duplicates).</summary>
     [Theory]
     [InlineData("{\"Response\":{\"ClientDataJSON\":1}}")]
