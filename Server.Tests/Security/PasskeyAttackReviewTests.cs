@@ -166,6 +166,32 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
         Assert.False(await PasskeyCeremonies.SignedInAsync(attacker));
     }
 
+    /// <summary>
+    /// FINDING (design): a passkey-only account's recent session is all it takes to set a password (no proof of the
+    /// existing credential, unlike a password change, which demands the current password), after which the same
+    /// session removes the owner's passkey (no longer the "last way in") and the owner is locked out of the account.
+    /// Fails while a stolen recent session can do this.
+    /// </summary>
+    [Fact]
+    public async Task VulnerableAStolenRecentSessionOfAPasskeyOnlyAccountSetsAPasswordAndRemovesTheOwnersPasskey()
+    {
+        var name = "rv-pwl-" + Guid.NewGuid().ToString("N")[..8];
+        using var authenticator = new SoftwareAuthenticator();
+        using var stolen = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.RegisterAsync(stolen, authenticator, name, name + "@example.com")).StatusCode);
+
+        // The thief holds this (recent) session cookie: no current credential is asked.
+        var set = await People.PostPageAsync(stolen, "/Account/Manage/ChangePassword", new Dictionary<string, string> { ["NewPassword"] = "Thief-owned-Passw0rd!" });
+        var removed = await People.PostPageAsync(stolen, "/Account/Manage/Passkeys", new Dictionary<string, string> { ["id"] = authenticator.Credentials[0].Id }, "Remove");
+
+        using var owner = server.CreateBrowser();
+        var ownerBack = await PasskeyCeremonies.SignInAsync(owner, authenticator);
+
+        // Secure behaviour: setting the password needs a fresh proof of the passkey, so the owner still gets in.
+        Assert.True(set.StatusCode != HttpStatusCode.OK || removed.StatusCode != HttpStatusCode.OK || ownerBack.StatusCode == HttpStatusCode.Redirect,
+            $"set-password {set.StatusCode}, remove {removed.StatusCode}, owner's passkey sign-in {ownerBack.StatusCode}: the owner is locked out.");
+    }
+
     /// <summary>Malformed answers never 500 (case variants, wrong types, duplicates).</summary>
     [Theory]
     [InlineData("{\"Response\":{\"ClientDataJSON\":1}}")]
