@@ -192,6 +192,33 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
             $"set-password {set.StatusCode}, remove {removed.StatusCode}, owner's passkey sign-in {ownerBack.StatusCode}: the owner is locked out.");
     }
 
+    /// <summary>
+    /// Race on the "never the last way in" rule: a passkey-only account with two passkeys removes both at once. The
+    /// check (count, then remove) is not atomic. Fails if both removals succeed and the account is left with no way in.
+    /// </summary>
+    [Fact]
+    public async Task VulnerableRaceConcurrentRemovalsCanRemoveTheLastWayIn()
+    {
+        var name = "rv-race-" + Guid.NewGuid().ToString("N")[..8];
+        using var first = new SoftwareAuthenticator();
+        using var second = new SoftwareAuthenticator();
+        using var browser = server.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.RegisterAsync(browser, first, name, name + "@example.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(browser, second)).StatusCode);
+
+        var page = await browser.GetAsync("/Account/Manage/Passkeys");
+        var token = (await Browser.HtmlAsync(page)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        Task<HttpResponseMessage> Remove(string id) => browser.PostFormAsync("/Account/Manage/Passkeys?handler=Remove",
+            new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["id"] = id });
+        var answers = await Task.WhenAll(Remove(first.Credentials[0].Id), Remove(second.Credentials[0].Id));
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<IdentityServer.Data.ApplicationUser>>();
+        var user = (await users.FindByNameAsync(name))!;
+        Assert.True((await users.GetPasskeysAsync(user)).Count > 0 || await users.HasPasswordAsync(user),
+            $"both removals answered {answers[0].StatusCode}/{answers[1].StatusCode}; the account has no way in");
+    }
+
     /// <summary>Malformed answers never 500 (case variants, wrong types, duplicates).</summary>
     [Theory]
     [InlineData("{\"Response\":{\"ClientDataJSON\":1}}")]
