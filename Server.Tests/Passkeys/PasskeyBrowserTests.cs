@@ -109,6 +109,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : IClassFixture<Chrom
             await page.GotoAsync("/Account/Manage/ChangePassword");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Set a password");
             await Assertions.Expect(page.Locator("#CurrentPassword")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#send-link")).ToBeVisibleAsync();
 
             // Autofill: the login page's pending conditional request is answered without a click.
             await SignOutAsync(page);

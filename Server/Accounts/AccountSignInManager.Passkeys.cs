@@ -17,9 +17,16 @@ internal sealed partial class AccountSignInManager
 {
     public const string Replayed = "This passkey challenge was already answered. Start again.";
     public const string NoCeremony = "No passkey request is under way in this browser, or it expired. Start again.";
+    public const string Ambiguous = "The passkey answer names a field twice; it was not checked.";
 
     public override async Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson)
     {
+        var read = PasskeyCredentialJson.Read(credentialJson);
+        if (read.Ambiguous)
+        {
+            return PasskeyAttestationResult.Fail(new PasskeyException(Ambiguous));
+        }
+
         PasskeyAttestationResult result;
         try
         {
@@ -30,13 +37,19 @@ internal sealed partial class AccountSignInManager
             return PasskeyAttestationResult.Fail(new PasskeyException(NoCeremony));
         }
 
-        return !result.Succeeded || await challenges.TryConsumeAsync(PasskeyCredentialJson.Read(credentialJson).Challenge)
+        return !result.Succeeded || await challenges.TryConsumeAsync(read.Challenge)
             ? result
             : PasskeyAttestationResult.Fail(new PasskeyException(Replayed));
     }
 
     public override async Task<PasskeyAssertionResult<ApplicationUser>> PerformPasskeyAssertionAsync(string credentialJson)
     {
+        var read = PasskeyCredentialJson.Read(credentialJson);
+        if (read.Ambiguous)
+        {
+            return PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(Ambiguous));
+        }
+
         PasskeyAssertionResult<ApplicationUser> result;
         try
         {
@@ -47,7 +60,7 @@ internal sealed partial class AccountSignInManager
             return PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(NoCeremony));
         }
 
-        return !result.Succeeded || await challenges.TryConsumeAsync(PasskeyCredentialJson.Read(credentialJson).Challenge)
+        return !result.Succeeded || await challenges.TryConsumeAsync(read.Challenge)
             ? result
             : PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(Replayed));
     }

@@ -7,40 +7,53 @@ namespace IdentityServer.Passkeys;
 /// <summary>
 /// The few fields of a browser's credential JSON (<c>PublicKeyCredential.toJSON()</c>) this server reads besides
 /// Identity: the challenge it answers, the user handle (to count failures per account before the signature is
-/// checked) and the authenticator's user-verified flag. Anything malformed reads as absent.
+/// checked) and the authenticator's user-verified flag. Identity reads the JSON ignoring the case of names, the
+/// last of equal names winning; so an answer in which any object names a field twice, in any case, is
+/// <see cref="Ambiguous"/> and refused before Identity sees it — otherwise what Identity verified and what this
+/// server read could be two different fields. Anything malformed reads as absent.
 /// </summary>
-internal sealed record PasskeyCredentialJson(string? Challenge, string? UserHandle, bool UserVerified)
+internal sealed record PasskeyCredentialJson(string? Challenge, string? UserHandle, bool UserVerified, bool Ambiguous = false)
 {
-    /// <summary>Bytes 0–31 of authenticator data are the RP id hash; byte 32 holds the flags, 0x04 is UV.</summary>
-    private const int FlagsOffset = 32;
-
     /// <summary>Generous for any real credential (ids are at most 1,023 bytes, signatures and keys far less).</summary>
     public const int MaximumLength = 16384;
+
+    /// <summary>Bytes 0–31 of authenticator data are the RP id hash; byte 32 holds the flags, 0x04 is UV.</summary>
+    private const int FlagsOffset = 32;
     private const byte UserVerifiedFlag = 0x04;
+
+    private static readonly PasskeyCredentialJson Absent = new(null, null, false);
+    private static readonly JsonDocumentOptions Limits = new() { MaxDepth = 16 };
 
     public static PasskeyCredentialJson Read(string? json)
     {
         if (string.IsNullOrEmpty(json))
         {
-            return new(null, null, false);
+            return Absent;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("response", out var response) || response.ValueKind != JsonValueKind.Object)
+            using var document = JsonDocument.Parse(json, Limits);
+            if (!Unambiguous(document.RootElement))
             {
-                return new(null, null, false);
+                return Absent with { Ambiguous = true };
             }
 
-            var clientData = Bytes(response, "clientDataJSON");
-            string? challenge = null;
-            if (clientData is not null)
+            if (Property(document.RootElement, "response") is not { ValueKind: JsonValueKind.Object } response)
             {
-                using var client = JsonDocument.Parse(clientData);
-                challenge = client.RootElement.ValueKind == JsonValueKind.Object && client.RootElement.TryGetProperty("challenge", out var c)
-                    && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                return Absent;
+            }
+
+            string? challenge = null;
+            if (Bytes(response, "clientDataJSON") is { } clientData)
+            {
+                using var client = JsonDocument.Parse(clientData, Limits);
+                if (!Unambiguous(client.RootElement))
+                {
+                    return Absent with { Ambiguous = true };
+                }
+
+                challenge = Property(client.RootElement, "challenge") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
             }
 
             var handle = Bytes(response, "userHandle");
@@ -50,16 +63,31 @@ internal sealed record PasskeyCredentialJson(string? Challenge, string? UserHand
                 handle is null ? null : Encoding.UTF8.GetString(handle),
                 authenticatorData is { Length: > FlagsOffset } && (authenticatorData[FlagsOffset] & UserVerifiedFlag) != 0);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            // Valid JSON may still escape a lone surrogate ("\ud800"), which GetString refuses with InvalidOperationException.
-            return new(null, null, false);
+            // InvalidOperationException: a string escaping a lone surrogate cannot be read as text.
+            return Absent;
         }
     }
 
+    /// <summary>No object, at any depth, names a property twice, whatever the case.</summary>
+    private static bool Unambiguous(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Select(p => p.Name).All(new HashSet<string>(StringComparer.OrdinalIgnoreCase).Add)
+            && element.EnumerateObject().All(p => Unambiguous(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().All(Unambiguous),
+        _ => true,
+    };
+
+    /// <summary>The property of that name in any case, as Identity's reader finds it (names are unique by now).</summary>
+    private static JsonElement? Property(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object
+            ? parent.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => (JsonElement?)p.Value).FirstOrDefault()
+            : null;
+
     private static byte[]? Bytes(JsonElement parent, string name)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        if (Property(parent, name) is not { ValueKind: JsonValueKind.String } value)
         {
             return null;
         }

@@ -62,18 +62,33 @@ internal sealed class UserPasskeys(UserManager<ApplicationUser> users, Applicati
     /// <summary>Null when removed; otherwise why not (unknown, or the last way to sign in).</summary>
     public async Task<PasskeyRemoval> RemoveAsync(ApplicationUser user, string id)
     {
-        if (Decode(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is null)
+        if (Decode(id) is not { } credentialId || await users.GetPasskeyAsync(user, credentialId) is not { } passkey)
         {
             return PasskeyRemoval.NotFound;
         }
 
-        if ((await users.GetPasskeysAsync(user)).Count == 1 && !await users.HasPasswordAsync(user) && (await users.GetLoginsAsync(user)).Count == 0)
+        if (await CountAsync(user) == 1 && !await OtherWayInAsync(user))
         {
             return PasskeyRemoval.LastWayIn;
         }
 
-        return (await users.RemovePasskeyAsync(user, credentialId)).Succeeded ? PasskeyRemoval.Removed : PasskeyRemoval.NotFound;
+        if (!(await users.RemovePasskeyAsync(user, credentialId)).Succeeded)
+        {
+            return PasskeyRemoval.NotFound;
+        }
+
+        // Two removals at once each saw the other passkey; whichever finds nothing left afterwards puts its own back.
+        if (await CountAsync(user) == 0 && !await OtherWayInAsync(user))
+        {
+            await users.AddOrUpdatePasskeyAsync(user, passkey);
+            return PasskeyRemoval.LastWayIn;
+        }
+
+        return PasskeyRemoval.Removed;
     }
+
+    private async Task<bool> OtherWayInAsync(ApplicationUser user) =>
+        await users.HasPasswordAsync(user) || (await users.GetLoginsAsync(user)).Count > 0;
 
     public Task<int> CountAsync(ApplicationUser user) =>
         db.Set<IdentityUserPasskey<string>>().CountAsync(p => p.UserId == user.Id);

@@ -33,6 +33,15 @@ internal sealed class AccountEmails(UserManager<ApplicationUser> users, MailQueu
         queue.Enqueue(new OutgoingMail(user.Email!, "Reset your password", $"<p>Choose a new password by opening this link:</p>{Anchor(link)}<p>If you did not ask for this, ignore this message.</p>"));
     }
 
+    /// <summary>
+    /// A new way into the account that a password reset does not undo: its owner hears of it at once, so a passkey
+    /// added from a stolen session does not stay unnoticed.
+    /// </summary>
+    public void SendPasskeyAdded(ApplicationUser user, string name) =>
+        queue.Enqueue(new OutgoingMail(user.Email!, "A passkey was added to your account",
+            $"<p>A passkey named <strong>{HtmlEncoder.Default.Encode(name)}</strong> was added to your account. It signs in without your password.</p>"
+            + $"<p>If it was not you, remove it here, then reset your password (a reset does not remove passkeys):</p>{Anchor(links.To("/Account/Manage/Passkeys"))}"));
+
     /// <summary>Someone registered with an address that already has an account: its owner hears of it, the visitor learns nothing.</summary>
     public void SendAlreadyRegistered(ApplicationUser owner) =>
         queue.Enqueue(new OutgoingMail(owner.Email!, "Someone tried to register with your address",

@@ -32,6 +32,9 @@ internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, Ses
 
     public bool Done { get; private set; }
 
+    /// <summary>A reset does not remove passkeys: the page says how many the account holds, so one planted by someone else is noticed.</summary>
+    public int Passkeys { get; private set; }
+
     public void OnGet() => ModelState.Clear();
 
     public async Task<IActionResult> OnPostAsync()
@@ -84,6 +87,7 @@ internal sealed class ResetPasswordModel(UserManager<ApplicationUser> users, Ses
 
         // A new password ends every session, and with them the apps' refresh tokens.
         await sessions.EndAllExceptAsync(user!.Id, keepSessionId: null, HttpContext.RequestAborted);
+        Passkeys = (await users.GetPasskeysAsync(user)).Count;
         Done = true;
         return Page();
     }

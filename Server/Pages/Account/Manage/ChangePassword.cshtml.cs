@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
+using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Identity;
@@ -9,9 +10,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IdentityServer.Pages.Account.Manage;
 
 [RequireRecentSignIn]
-internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions) : PageModel
+internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, SessionManager sessions, AccountEmails emails) : PageModel
 {
-    /// <summary>Not asked of an account that has no password yet (passkey or provider only): it sets one.</summary>
+    /// <summary>
+    /// Required to change a password. An account with none (passkey or provider only) does not set one here: a
+    /// session alone (perhaps a stolen one) would then add a way in and could remove the owner's passkey after it.
+    /// It is sent a reset link instead, which proves the mailbox, and the reset ends every session.
+    /// </summary>
     [BindProperty]
     [StringLength(PasswordPolicy.MaximumLength)]
     [DataType(DataType.Password)]
@@ -29,6 +34,10 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
 
     public bool HasPassword { get; private set; } = true;
 
+    public bool LinkSent { get; private set; }
+
+    public string? Message { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (await users.GetUserAsync(User) is not { } user)
@@ -37,6 +46,26 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
         }
 
         HasPassword = await users.HasPasswordAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSendLinkAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        HasPassword = await users.HasPasswordAsync(user);
+        if (HasPassword || user.Email is null)
+        {
+            Message = HasPassword ? "This account has a password: change it with the form." : "This account has no email address to send a link to. Add one first.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        await emails.SendPasswordResetAsync(user);
+        LinkSent = true;
         return Page();
     }
 
@@ -49,7 +78,14 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
         }
 
         HasPassword = await users.HasPasswordAsync(user);
-        if (HasPassword && string.IsNullOrEmpty(CurrentPassword))
+        if (!HasPassword)
+        {
+            Message = "This account has no password to change. Ask for a link to set one.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        if (string.IsNullOrEmpty(CurrentPassword))
         {
             ModelState.AddModelError(nameof(CurrentPassword), "Enter your current password.");
         }
@@ -58,11 +94,6 @@ internal sealed class ChangePasswordModel(UserManager<ApplicationUser> users, Si
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
-        }
-
-        if (!HasPassword)
-        {
-            return await FinishAsync(user, await users.AddPasswordAsync(user, NewPassword));
         }
 
         // Counted toward lockout: a stolen session is not an unlimited password-guessing oracle.

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using IdentityServer.Accounts;
+using IdentityServer.Accounts.Email;
 using IdentityServer.Data;
 using IdentityServer.Passkeys;
 using IdentityServer.Sessions;
@@ -16,7 +17,7 @@ namespace IdentityServer.Pages.Account.Manage;
 /// </summary>
 [RequireRecentSignIn]
 internal sealed class PasskeysModel(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, UserPasskeys passkeys,
-    SessionManager sessions, IOptions<PasskeyOptions> options) : PageModel
+    SessionManager sessions, AccountEmails emails, IOptions<PasskeyOptions> options) : PageModel
 {
     [BindProperty]
     [StringLength(UserPasskeys.MaximumNameLength, ErrorMessage = "A passkey name is at most 64 characters.")]
@@ -83,6 +84,11 @@ internal sealed class PasskeysModel(UserManager<ApplicationUser> users, SignInMa
         if (await passkeys.AddAsync(user, passkey, Name) is { } refused)
         {
             return await FailAsync(refused);
+        }
+
+        if (user.Email is not null)
+        {
+            emails.SendPasskeyAdded(user, passkey.Name ?? "Passkey");
         }
 
         Message = "The passkey was added. You can now sign in with it.";
