@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Net;
 using IdentityServer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace IdentityServer.Tests.Passkeys;
 
@@ -15,21 +14,11 @@ public sealed class PasskeyAttackTests(PasskeyServer server) : IClassFixture<Pas
 
         // The victim's browser signs in; the attacker has a copy of every cookie and form field it sent.
         using var victim = server.CreateBrowser();
-        var login = await victim.GetAsync("/Account/Login");
-        var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var started = await victim.PostFormAsync("/Account/Passkey?handler=Options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
-        var cookies = CookieHeader(login, started);
-        var answer = authenticator.Get(await started.Content.ReadAsStringAsync(), PasskeyCeremonies.Origin, new GetSettings { ZeroSignCount = true });
-        var first = await PasskeyCeremonies.FinishSignInAsync(victim, token, answer);
-        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var (options, token, cookies) = await PasskeyCeremonies.StartCopiedSignInAsync(victim);
+        var answer = authenticator.Get(options, PasskeyCeremonies.Origin, new GetSettings { ZeroSignCount = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.FinishSignInAsync(victim, token, answer)).StatusCode);
 
-        using var attacker = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        using var replay = new HttpRequestMessage(HttpMethod.Post, "/Account/Passkey")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Credential"] = answer, ["ReturnUrl"] = "/" }),
-        };
-        replay.Headers.Add("Cookie", cookies);
-        var second = await attacker.SendAsync(replay);
+        var second = await PasskeyCeremonies.ReplayAsync(server, token, cookies, answer);
 
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
         Assert.Contains("already answered", (await Browser.HtmlAsync(second)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
@@ -106,11 +95,4 @@ public sealed class PasskeyAttackTests(PasskeyServer server) : IClassFixture<Pas
         Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
         return authenticator;
     }
-
-    /// <summary>The Cookie header a browser would send after these responses (the last value of each name wins).</summary>
-    private static string CookieHeader(params HttpResponseMessage[] responses) => string.Join("; ", responses
-        .SelectMany(r => r.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-        .Select(c => c.Split(';')[0])
-        .GroupBy(pair => pair.Split('=')[0])
-        .Select(g => g.Last()));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace IdentityServer.Tests.Passkeys;
 
@@ -49,6 +50,37 @@ public static class PasskeyCeremonies
             ["__RequestVerificationToken"] = token, ["Credential"] = authenticator.Create(options, Origin),
         });
     }
+
+    /// <summary>
+    /// Starts a passkey sign-in and keeps what an eavesdropper on the browser would copy: the options, the anti-forgery
+    /// token, and the Cookie header the browser now sends (anti-forgery and the protected ceremony state).
+    /// </summary>
+    public static async Task<(string Options, string Token, string Cookies)> StartCopiedSignInAsync(Browser browser)
+    {
+        var login = await browser.GetAsync("/Account/Login");
+        var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var started = await browser.PostFormAsync("/Account/Passkey?handler=Options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        return (await started.Content.ReadAsStringAsync(), token, CookieHeader(login, started));
+    }
+
+    /// <summary>Sends a passkey answer with copied cookies from a client that keeps none of its own.</summary>
+    public static async Task<HttpResponseMessage> ReplayAsync(ServerFactory server, string token, string cookies, string credential)
+    {
+        using var attacker = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var replay = new HttpRequestMessage(HttpMethod.Post, "/Account/Passkey")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Credential"] = credential, ["ReturnUrl"] = "/" }),
+        };
+        replay.Headers.Add("Cookie", cookies);
+        return await attacker.SendAsync(replay);
+    }
+
+    /// <summary>The Cookie header a browser would send after these responses (the last value of each name wins).</summary>
+    private static string CookieHeader(params HttpResponseMessage[] responses) => string.Join("; ", responses
+        .SelectMany(r => r.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+        .Select(c => c.Split(';')[0])
+        .GroupBy(pair => pair.Split('=')[0])
+        .Select(g => g.Last()));
 
     /// <summary>Whether the browser's cookie is a signed-in session (the account page answers instead of sending it to sign in).</summary>
     public static async Task<bool> SignedInAsync(Browser browser) =>

@@ -6,8 +6,6 @@ using IdentityServer.Data;
 using IdentityServer.Tests.Infrastructure;
 using IdentityServer.Tests.Passkeys;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Security;
@@ -39,22 +37,12 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
         using var authenticator = await EnrolledAsync("rv-replay");
 
         using var victim = server.CreateBrowser();
-        var login = await victim.GetAsync("/Account/Login");
-        var token = (await Browser.HtmlAsync(login)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var started = await victim.PostFormAsync("/Account/Passkey?handler=Options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
-        var cookies = CookieHeader(login, started);
-        var answer = authenticator.Get(await started.Content.ReadAsStringAsync(), PasskeyCeremonies.Origin, new GetSettings { ZeroSignCount = true });
+        var (options, token, cookies) = await PasskeyCeremonies.StartCopiedSignInAsync(victim);
+        var answer = authenticator.Get(options, PasskeyCeremonies.Origin, new GetSettings { ZeroSignCount = true });
         Assert.Equal(HttpStatusCode.Redirect, (await PasskeyCeremonies.FinishSignInAsync(victim, token, answer)).StatusCode);
 
         // The attacker's replay: same cookies, same signed answer, plus a decoy clientDataJSON.
-        var forged = WithDecoy(answer, "clientDataJSON", "ClientDataJSON", DecoyClientData());
-        using var attacker = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        using var replay = new HttpRequestMessage(HttpMethod.Post, "/Account/Passkey")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Credential"] = forged, ["ReturnUrl"] = "/" }),
-        };
-        replay.Headers.Add("Cookie", cookies);
-        var second = await attacker.SendAsync(replay);
+        var second = await PasskeyCeremonies.ReplayAsync(server, token, cookies, WithDecoy(answer, "clientDataJSON", "ClientDataJSON", DecoyClientData()));
 
         // Refused, no session (before the fix: 302 and a fresh idsrv.session cookie).
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
@@ -328,102 +316,5 @@ public sealed class PasskeyAttackReviewTests(PasskeyServer server) : IClassFixtu
         using var owner = server.CreateBrowser();
         await People.SignInAsync(owner, name, People.NewUserPassword);
         Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
-    }
-
-    private static string CookieHeader(params HttpResponseMessage[] responses) => string.Join("; ", responses
-        .SelectMany(r => r.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-        .Select(c => c.Split(';')[0])
-        .GroupBy(pair => pair.Split('=')[0])
-        .Select(g => g.Last()));
-}
-
-/// <summary>A server configured with <c>UserVerification = Preferred</c> (a documented option).</summary>
-public sealed class PreferredUvPasskeyServer : ServerFactory
-{
-    public PreferredUvPasskeyServer()
-    {
-        Settings["IdentityServer:Accounts:RequireConfirmedEmail"] = "false";
-        Settings["IdentityServer:Passkeys:UserVerification"] = "Preferred";
-    }
-}
-
-/// <summary>amr inflation where user verification is only preferred.</summary>
-public sealed class PasskeyUvInflationReviewTests(PreferredUvPasskeyServer server) : IClassFixture<PreferredUvPasskeyServer>
-{
-    /// <summary>
-    /// Was a weakness (config Preferred/Discouraged; fixed with the ambiguity check): an answer whose signed authenticatorData has UV=0 gets <c>mfa</c>. The server
-    /// reads UV from a decoy lower-case <c>authenticatorData</c> (a copy with the UV bit set, unsigned); Identity verifies
-    /// the signature over the real one sent as <c>AuthenticatorData</c>.
-    /// </summary>
-    [Fact]
-    public async Task AnUnverifiedPasskeyAnswerGetsNoMfaThroughACaseVariantAuthenticatorData()
-    {
-        var name = await People.NewUserAsync(server, "rv-uv");
-        using var authenticator = new SoftwareAuthenticator();
-        using (var owner = server.CreateBrowser())
-        {
-            await People.SignInAsync(owner, name, People.NewUserPassword);
-            Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
-        }
-
-        using var browser = server.CreateBrowser();
-        var (verifier, challenge) = OAuth.Pkce();
-        var authorize = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge, "openid profile")));
-        var login = authorize.Headers.Location!.OriginalString;
-        var returnUrl = QueryHelpers.ParseQuery(login[login.IndexOf('?', StringComparison.Ordinal)..])["ReturnUrl"].ToString();
-
-        var (options, token) = await PasskeyCeremonies.StartSignInAsync(browser);
-        var answer = JsonNode.Parse(authenticator.Get(options, PasskeyCeremonies.Origin, new GetSettings { UserVerified = false }))!.AsObject();
-        var response = answer["response"]!.AsObject();
-        var real = response["authenticatorData"]!.GetValue<string>();
-        var bytes = Base64Url.DecodeFromChars(real);
-        Assert.Equal(0, bytes[32] & 0x04);
-        bytes[32] |= 0x04;
-        var rebuilt = new JsonObject { ["authenticatorData"] = Base64Url.EncodeToString(bytes) };
-        foreach (var (key, value) in response.ToList())
-        {
-            if (key != "authenticatorData")
-            {
-                rebuilt[key] = value?.DeepClone();
-            }
-        }
-
-        rebuilt["AuthenticatorData"] = real;
-        answer["response"] = rebuilt;
-
-        // Refused before Identity checks anything: the answer names authenticatorData twice. No session, so no mfa.
-        var signedIn = await PasskeyCeremonies.FinishSignInAsync(browser, token, answer.ToJsonString(), returnUrl);
-        Assert.Equal(HttpStatusCode.BadRequest, signedIn.StatusCode);
-        Assert.Contains("names a field twice", (await Browser.HtmlAsync(signedIn)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
-        Assert.False(await PasskeyCeremonies.SignedInAsync(browser));
-    }
-
-    /// <summary>Control: the same unverified answer without the decoy signs in without mfa.</summary>
-    [Fact]
-    public async Task AnUnverifiedPasskeyAnswerWithoutTheDecoyHasNoMfa()
-    {
-        var name = await People.NewUserAsync(server, "rv-uv0");
-        using var authenticator = new SoftwareAuthenticator();
-        using (var owner = server.CreateBrowser())
-        {
-            await People.SignInAsync(owner, name, People.NewUserPassword);
-            Assert.Equal(HttpStatusCode.OK, (await PasskeyCeremonies.AddAsync(owner, authenticator)).StatusCode);
-        }
-
-        using var browser = server.CreateBrowser();
-        var (verifier, challenge) = OAuth.Pkce();
-        var authorize = await browser.GetAsync(OAuth.AuthorizeUrl(OAuth.CodeRequest(OAuth.Spa, OAuth.SpaRedirect, challenge, "openid profile")));
-        var login = authorize.Headers.Location!.OriginalString;
-        var returnUrl = QueryHelpers.ParseQuery(login[login.IndexOf('?', StringComparison.Ordinal)..])["ReturnUrl"].ToString();
-        var signedIn = await PasskeyCeremonies.SignInAsync(browser, authenticator, returnUrl, new GetSettings { UserVerified = false });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var code = OAuth.Query(await OAuth.AuthorizeAsync(browser, returnUrl))["code"];
-        var tokens = await OAuth.JsonAsync(await OAuth.TokenAsync(browser.Http, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Spa, ["code"] = code,
-            ["redirect_uri"] = OAuth.SpaRedirect, ["code_verifier"] = verifier,
-        }));
-        var id = OAuth.JwtPayload(tokens.GetProperty("id_token").GetString()!);
-        Assert.DoesNotContain("mfa", id["amr"].EnumerateArray().Select(m => m.GetString()));
     }
 }
