@@ -19,51 +19,12 @@ internal sealed partial class AccountSignInManager
     public const string NoCeremony = "No passkey request is under way in this browser, or it expired. Start again.";
     public const string Ambiguous = "The passkey answer names a field twice; it was not checked.";
 
-    public override async Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson)
-    {
-        var read = PasskeyCredentialJson.Read(credentialJson);
-        if (read.Ambiguous)
-        {
-            return PasskeyAttestationResult.Fail(new PasskeyException(Ambiguous));
-        }
+    public override Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson) =>
+        CeremonyAsync(PasskeyCredentialJson.Read(credentialJson), () => base.PerformPasskeyAttestationAsync(credentialJson),
+            r => r.Succeeded, PasskeyAttestationResult.Fail);
 
-        PasskeyAttestationResult result;
-        try
-        {
-            result = await base.PerformPasskeyAttestationAsync(credentialJson);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            return PasskeyAttestationResult.Fail(new PasskeyException(NoCeremony));
-        }
-
-        return !result.Succeeded || await challenges.TryConsumeAsync(read.Challenge)
-            ? result
-            : PasskeyAttestationResult.Fail(new PasskeyException(Replayed));
-    }
-
-    public override async Task<PasskeyAssertionResult<ApplicationUser>> PerformPasskeyAssertionAsync(string credentialJson)
-    {
-        var read = PasskeyCredentialJson.Read(credentialJson);
-        if (read.Ambiguous)
-        {
-            return PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(Ambiguous));
-        }
-
-        PasskeyAssertionResult<ApplicationUser> result;
-        try
-        {
-            result = await base.PerformPasskeyAssertionAsync(credentialJson);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            return PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(NoCeremony));
-        }
-
-        return !result.Succeeded || await challenges.TryConsumeAsync(read.Challenge)
-            ? result
-            : PasskeyAssertionResult.Fail<ApplicationUser>(new PasskeyException(Replayed));
-    }
+    public override Task<PasskeyAssertionResult<ApplicationUser>> PerformPasskeyAssertionAsync(string credentialJson) =>
+        AssertAsync(credentialJson, PasskeyCredentialJson.Read(credentialJson));
 
     /// <summary>
     /// A passkey proves the account by itself (no user name, no second step); a locked or unconfirmed account is
@@ -71,11 +32,12 @@ internal sealed partial class AccountSignInManager
     /// </summary>
     public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
     {
-        var assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        var read = PasskeyCredentialJson.Read(credentialJson);
+        var assertion = await AssertAsync(credentialJson, read);
         if (!assertion.Succeeded || assertion.User is not { } user || assertion.Passkey is not { } passkey)
         {
             LastPasskeyFailure = assertion.Failure?.Message;
-            var named = PasskeyCredentialJson.Read(credentialJson).UserHandle is { Length: <= 450 } handle ? await UserManager.FindByIdAsync(handle) : null;
+            var named = read.UserHandle is { Length: <= 450 } handle ? await UserManager.FindByIdAsync(handle) : null;
             await audit.RecordAsync(new AuditRecord(AuditEventTypes.SignInFailed)
             {
                 UserId = named?.Id,
@@ -87,8 +49,7 @@ internal sealed partial class AccountSignInManager
 
         if (await PreSignInCheck(user) is { } refused)
         {
-            await RecordFailureAsync(user, refused.IsLockedOut ? "locked_out" : "not_allowed");
-            return refused;
+            return await RecordFailureAsync(user, refused, "passkey_refused");
         }
 
         await UserManager.AddOrUpdatePasskeyAsync(user, passkey);
@@ -96,7 +57,7 @@ internal sealed partial class AccountSignInManager
         await ResetLockout(user);
 
         List<Claim> claims = [new(ClaimTypes.AuthenticationMethod, AuthenticationMethods.HardwareKey)];
-        if (PasskeyCredentialJson.Read(credentialJson).UserVerified)
+        if (read.UserVerified)
         {
             claims.Add(new Claim(AmrClaim, AuthenticationMethods.MultiFactor));
         }
@@ -107,4 +68,31 @@ internal sealed partial class AccountSignInManager
 
     /// <summary>Why the last passkey ceremony on this request failed, for the page to show.</summary>
     public string? LastPasskeyFailure { get; private set; }
+
+    private Task<PasskeyAssertionResult<ApplicationUser>> AssertAsync(string credentialJson, PasskeyCredentialJson read) =>
+        CeremonyAsync(read, () => base.PerformPasskeyAssertionAsync(credentialJson), r => r.Succeeded, PasskeyAssertionResult.Fail<ApplicationUser>);
+
+    /// <summary>
+    /// What both ceremonies add to Identity's check: an ambiguous answer is refused before it, a missing or expired
+    /// ceremony is a failure rather than an exception, and a verified answer's challenge is spent (or it was already).
+    /// </summary>
+    private async Task<T> CeremonyAsync<T>(PasskeyCredentialJson read, Func<Task<T>> verify, Func<T, bool> succeeded, Func<PasskeyException, T> fail)
+    {
+        if (read.Ambiguous)
+        {
+            return fail(new PasskeyException(Ambiguous));
+        }
+
+        T result;
+        try
+        {
+            result = await verify();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return fail(new PasskeyException(NoCeremony));
+        }
+
+        return !succeeded(result) || await challenges.TryConsumeAsync(read.Challenge) ? result : fail(new PasskeyException(Replayed));
+    }
 }
