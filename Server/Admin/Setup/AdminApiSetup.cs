@@ -7,6 +7,7 @@ using IdentityServer.Admin.Passkeys;
 using IdentityServer.Admin.Scopes;
 using IdentityServer.Admin.Sessions;
 using IdentityServer.Admin.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
 
@@ -39,6 +40,7 @@ internal static class AdminApiSetup
                 validation.AddAudiences(AdminOptions.Audience);
             });
 
+        services.AddSingleton<IAuthenticationSchemeProvider, AdminApiSchemes>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicies.Read, Policy(AdminOptions.ReadScope))
             .AddPolicy(AdminPolicies.Write, Policy(AdminOptions.WriteScope));
