@@ -29,13 +29,12 @@ internal sealed class KeyRingChanges(KeyRing ring) : IOptionsChangeTokenSource<O
 /// <summary>Reloads the ring on the first request after it is due (a key changes state, or a minute has passed).</summary>
 internal sealed class KeyRingRefresh(RequestDelegate next, KeyRing ring, TimeProvider time)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (time.GetUtcNow() >= ring.NextCheck)
-        {
-            await ring.RefreshAsync(context.RequestAborted, wait: false);
-        }
+    public Task InvokeAsync(HttpContext context) =>
+        time.GetUtcNow() >= ring.NextCheck ? RefreshThenAsync(context) : next(context);
 
+    private async Task RefreshThenAsync(HttpContext context)
+    {
+        await ring.RefreshAsync(context.RequestAborted, wait: false);
         await next(context);
     }
 }

@@ -22,22 +22,22 @@ internal sealed class MetadataCache(RequestDelegate next, IOptionsMonitor<OpenId
     private readonly string cacheControl = $"public, max-age={(long)rotation.Value.MetadataMaxAge.TotalSeconds}";
     private Generation current = new(null, [], new(StringComparer.Ordinal));
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Anything but a GET of either document goes straight on, without an async frame of its own (the token endpoint passes here).</summary>
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) || request.QueryString.HasValue)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var generation = Current();
-        if (request.Path.Value is not { } path || !generation.Paths.Contains(path))
-        {
-            await next(context);
-            return;
-        }
+        return request.Path.Value is { } path && generation.Paths.Contains(path) ? ServeAsync(context, generation, path) : next(context);
+    }
 
+    private async Task ServeAsync(HttpContext context, Generation generation, string path)
+    {
+        var request = context.Request;
         var key = oidc.Value.Issuer is null ? $"{request.Scheme}://{request.Host}{request.PathBase}{path}" : path;
         if (generation.Entries.TryGetValue(key, out var entry))
         {
