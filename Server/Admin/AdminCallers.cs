@@ -24,7 +24,7 @@ internal sealed class AdminCallers(UserManager<ApplicationUser> users, TimeProvi
         if (user is null && subject == clientId)
         {
             // A client's own token; a subject that is a person's id is that person's, whatever the client is called.
-            return new AdminActor(subject, null);
+            return AdminActor.Client(subject);
         }
 
         if (!LockedAccountTokens.CanUseTokens(user, time.GetUtcNow()) || !await users.IsInRoleAsync(user, AdminOptions.Role))

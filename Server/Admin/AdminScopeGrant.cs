@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using IdentityServer.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace IdentityServer.Admin;
@@ -40,7 +42,7 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
         var isClient = subject is not null && subject == context.ClientId && context.Request?.IsClientCredentialsGrantType() == true;
         if (isClient)
         {
-            principal.SetResources(principal.GetResources().Union([AdminOptions.Audience], StringComparer.Ordinal));
+            ForTheAdminApiAlone(context, principal);
             return;
         }
 
@@ -53,6 +55,22 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
             return;
         }
 
-        principal.SetResources(principal.GetResources().Union([AdminOptions.Audience], StringComparer.Ordinal));
+        ForTheAdminApiAlone(context, principal);
+    }
+
+    /// <summary>
+    /// An admin token names the admin API as its only audience. Were another API's audience beside it, that API (or
+    /// whoever reads its logs) could replay the token against the admin API; so admin scopes asked for together with
+    /// another API's scopes or resources are refused, at the token and the authorization endpoint alike.
+    /// </summary>
+    private static void ForTheAdminApiAlone(ProcessSignInContext context, ClaimsPrincipal principal)
+    {
+        if (principal.GetResources().Any(r => r != AdminOptions.Audience))
+        {
+            context.Reject(Errors.InvalidScope, "The admin scopes (admin.read, admin.write) are for the admin API alone: ask for another API's scopes or resources in a separate request.");
+            return;
+        }
+
+        principal.SetResources(AdminOptions.Audience);
     }
 }

@@ -1,3 +1,4 @@
+using IdentityServer.Audit;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Abstractions;
 
@@ -22,6 +23,7 @@ internal sealed class AdminScopeHandler(AdminCallers callers, IHttpContextAccess
             if (http.HttpContext is { } current)
             {
                 current.Items[typeof(AdminActor)] = actor;
+                AuditActor.Set(current, actor.Name);
             }
 
             context.Succeed(requirement);

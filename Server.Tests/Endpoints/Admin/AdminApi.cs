@@ -13,6 +13,9 @@ public static class AdminApi
     /// <summary>The Development demo admin client (appsettings.Development.json).</summary>
     public const string Cli = "admin-cli";
     public const string CliSecret = "admin-cli-secret-change-me-0123456789";
+
+    /// <summary>How the audit trail names that client as an actor.</summary>
+    public const string CliActor = "client:" + Cli;
     public const string ReadWrite = "admin.read admin.write";
 
     public static async Task<string> TokenAsync(HttpClient http, string scope = ReadWrite, string clientId = Cli, string secret = CliSecret)

@@ -132,6 +132,6 @@ public sealed class AdminApiAttackTests(AdminApiAttackTests.Server server) : ICl
         Assert.False((await OAuth.IntrospectAsync(browser.Http, tokens.GetProperty("access_token").GetString()!)).GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/Account/Manage/Index")).StatusCode);
         var audit = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(browser.Http, $"/admin/api/audit?userId={id}&type=admin.user.locked", admin));
-        Assert.Equal(AdminApi.Cli, audit.GetProperty("items")[0].GetProperty("actor").GetString());
+        Assert.Equal(AdminApi.CliActor, audit.GetProperty("items")[0].GetProperty("actor").GetString());
     }
 }

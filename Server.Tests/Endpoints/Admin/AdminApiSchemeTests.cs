@@ -28,6 +28,25 @@ public sealed class AdminApiSchemeTests(ServerFactory server) : IClassFixture<Se
     }
 
     [Theory]
+    [InlineData("//admin/api/clients")]
+    [InlineData("/admin//api/clients")]
+    [InlineData("/admin/api%2Fclients")]
+    public async Task AnAddressOnlyResemblingTheAdminApiOpensNothingAndBreaksNothing(string path)
+    {
+        using var http = server.CreateClient();
+        var token = await AdminApi.TokenAsync(http, "admin.read");
+
+        var response = await AdminApi.GetAsync(http, path, token);
+
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            // Only if routing took it for the admin API, and then the token was read and checked like any other.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminApi.GetAsync(http, path, token: null)).StatusCode);
+        }
+    }
+
+    [Theory]
     [InlineData("/connect/token", false)]
     [InlineData("/connect/userinfo", false)]
     [InlineData("/Account/Login", false)]

@@ -43,7 +43,7 @@ public sealed class AdminKeyAndAuditEndpointTests(ServerFactory server) : IClass
         var later = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?type=admin.scope.created&from={Uri.EscapeDataString(after.ToString("O"))}", token));
 
         var created = Assert.Single(inRange.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "admin.scope.created");
-        Assert.Equal(AdminApi.Cli, created.GetProperty("actor").GetString());
+        Assert.Equal(AdminApi.CliActor, created.GetProperty("actor").GetString());
         Assert.Contains("audited-scope", created.GetProperty("details").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, later.GetProperty("total").GetInt32());
     }

@@ -121,10 +121,10 @@ public sealed class AdminPasskeyEndpointTests(ServerFactory server) : IClassFixt
 
         var admin = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?userId={id}&type=admin.passkey.removed", token));
         var adminEvent = Assert.Single(admin.GetProperty("items").EnumerateArray());
-        Assert.Equal(AdminApi.Cli, adminEvent.GetProperty("actor").GetString());
+        Assert.Equal(AdminApi.CliActor, adminEvent.GetProperty("actor").GetString());
         Assert.Contains(passkeys[1], adminEvent.GetProperty("details").GetString(), StringComparison.Ordinal);
         var account = await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?userId={id}&type=account.passkey_removed", token));
-        Assert.Equal(AdminApi.Cli, Assert.Single(account.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString());
+        Assert.Equal(AdminApi.CliActor, Assert.Single(account.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString());
     }
 
     [Fact]
