@@ -26,6 +26,7 @@ public sealed class TokenVerbTests
             Assert.Equal("machine", decoded.RootElement.GetProperty("claims").GetProperty("client_id").GetString());
         }
 
+        Assert.Contains("admin API alone", (await cli.RunAsync("token", "--client", "admin-cli", "--scope", "admin.read", "--audience", "admin-api", "--audience", "https://api.example/", "--issuer", issuer)).FailedWithOneLine(), StringComparison.Ordinal);
         Assert.Contains("may not ask for 'admin.write'", (await cli.RunAsync("token", "--client", "machine", "--scope", "admin.write", "--issuer", issuer)).FailedWithOneLine(), StringComparison.Ordinal);
 
         using var server = Process.Start(CliProcess.Start(cli.Environment, ["--urls", $"http://127.0.0.1:{port}"]))!;

@@ -110,6 +110,7 @@ internal sealed class AuditedUserManager(
         }
 
         var subject = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? principal.FindFirstValue("sub");
-        return subject == user.Id ? null : AuditActor.Of(http.HttpContext) ?? principal.Identity.Name ?? principal.FindFirstValue("client_id") ?? subject;
+        return subject == user.Id ? null : AuditActor.Of(http.HttpContext) ?? principal.Identity.Name
+            ?? (principal.FindFirstValue("client_id") is { } client ? "client:" + client : subject);
     }
 }

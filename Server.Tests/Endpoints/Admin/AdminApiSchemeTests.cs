@@ -36,13 +36,17 @@ public sealed class AdminApiSchemeTests(ServerFactory server) : IClassFixture<Se
         using var http = server.CreateClient();
         var token = await AdminApi.TokenAsync(http, "admin.read");
 
-        var response = await AdminApi.GetAsync(http, path, token);
+        // Absolute, so that "//admin/…" is this server's path and not a network-path reference to a host named admin.
+        var address = http.BaseAddress!.GetLeftPart(UriPartial.Authority) + path;
+        Assert.EndsWith(path, new Uri(address).AbsolutePath, StringComparison.Ordinal);
+
+        var response = await AdminApi.GetAsync(http, address, token);
 
         Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
         if (response.StatusCode == HttpStatusCode.OK)
         {
             // Only if routing took it for the admin API, and then the token was read and checked like any other.
-            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminApi.GetAsync(http, path, token: null)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminApi.GetAsync(http, address, token: null)).StatusCode);
         }
     }
 
