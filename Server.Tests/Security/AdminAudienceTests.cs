@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using IdentityServer.Tests.Endpoints.Admin;
 using IdentityServer.Tests.Infrastructure;
 
 namespace IdentityServer.Tests.Security;
@@ -15,6 +16,7 @@ public sealed class AdminAudienceTests(AdminAudienceTests.Server server) : IClas
     private const string MachineSecret = "mixed-machine-secret-0123456789-abcdef";
     private const string Console = "mixed-console";
     private const string Redirect = "http://localhost:5173/mixed-callback";
+    private const string Device = "mixed-device";
 
     /// <summary>The demo server plus two clients configuration permits the admin scopes and the demo API's scope.</summary>
     public sealed class Server : ServerFactory
@@ -23,6 +25,7 @@ public sealed class AdminAudienceTests(AdminAudienceTests.Server server) : IClas
         {
             this.DeclareClient(new TestClient(Machine) { Type = "confidential", Secret = MachineSecret, GrantTypes = ["client_credentials"], Scopes = ["api", "admin.read"] });
             this.DeclareClient(new TestClient(Console) { Type = "public", GrantTypes = ["authorization_code"], Scopes = ["openid", "api", "admin.read"], RedirectUris = [Redirect] });
+            this.DeclareClient(new TestClient(Device) { Type = "public", GrantTypes = ["device_code"], Scopes = ["openid", "api", "admin.read"] });
         }
     }
 
@@ -54,6 +57,40 @@ public sealed class AdminAudienceTests(AdminAudienceTests.Server server) : IClas
         var answer = OAuth.Query(redirect);
         Assert.Equal("invalid_scope", answer["error"]);
         Assert.False(answer.ContainsKey("code"));
+        // Refused while the request was validated: nobody signed in, and no consent or grant was recorded for it.
+        using var http = server.CreateClient();
+        var admin = await AdminApi.TokenAsync(http);
+        Assert.Equal(0, (await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/grants?clientId={Console}", admin))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await AdminApi.OkJsonAsync(await AdminApi.GetAsync(http, $"/admin/api/audit?clientId={Console}", admin))).GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/connect/par", Console, "admin.read api")]
+    [InlineData("/connect/device", Device, "openid admin.read api")]
+    [InlineData("/connect/device", Device, "admin.read")]
+    public async Task PushedAndDeviceRequestsForTheMixAreRefusedAtOnce(string endpoint, string clientId, string scope)
+    {
+        using var http = server.CreateClient();
+        var (_, challenge) = OAuth.Pkce();
+        var form = new Dictionary<string, string> { ["client_id"] = clientId, ["scope"] = scope };
+        if (endpoint == "/connect/par")
+        {
+            form["response_type"] = "code";
+            form["redirect_uri"] = Redirect;
+            form["code_challenge"] = challenge;
+            form["code_challenge_method"] = "S256";
+        }
+
+        var response = await http.PostAsync(endpoint, new FormUrlEncodedContent(form));
+
+        if (scope == "admin.read")
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_scope", (await OAuth.JsonAsync(response)).GetProperty("error").GetString());
     }
 
     private static async Task<string> AccessTokenAsync(HttpResponseMessage response)

@@ -18,6 +18,8 @@ namespace IdentityServer.Admin;
 /// </summary>
 internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInContext>
 {
+    public const string MixRefused = "The admin scopes (admin.read, admin.write) are for the admin API alone: ask for another API's scopes or resources in a separate request.";
+
     private static readonly string[] AdminScopes = [AdminOptions.ReadScope, AdminOptions.WriteScope];
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -67,7 +69,7 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
     {
         if (principal.GetResources().Any(r => r != AdminOptions.Audience))
         {
-            context.Reject(Errors.InvalidScope, "The admin scopes (admin.read, admin.write) are for the admin API alone: ask for another API's scopes or resources in a separate request.");
+            context.Reject(Errors.InvalidScope, MixRefused);
             return;
         }
 

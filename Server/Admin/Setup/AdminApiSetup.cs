@@ -10,6 +10,7 @@ using IdentityServer.Admin.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace IdentityServer.Admin.Setup;
 
@@ -30,6 +31,9 @@ internal static class AdminApiSetup
                 server.RegisterScopes(AdminOptions.ReadScope, AdminOptions.WriteScope);
                 server.AddEventHandler(AdminScopeGrant.Descriptor);
                 server.AddEventHandler(AdminTokenRows.Descriptor);
+                server.AddEventHandler(AdminScopeMix<ValidateAuthorizationRequestContext>.Descriptor);
+                server.AddEventHandler(AdminScopeMix<ValidatePushedAuthorizationRequestContext>.Descriptor);
+                server.AddEventHandler(AdminScopeMix<ValidateDeviceAuthorizationRequestContext>.Descriptor);
             })
             .AddValidation(validation =>
             {
