@@ -18,6 +18,8 @@ internal sealed class AdminOptions
 
     public const string WriteScope = "admin.write";
 
+    public static bool IsAdminScope(string scope) => scope is ReadScope or WriteScope;
+
     /// <summary>Serve the browsable API reference (Scalar) at <c>/admin/api/docs</c> outside Development too.</summary>
     public bool ApiReference { get; set; }
 

@@ -20,8 +20,6 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
 {
     public const string MixRefused = "The admin scopes (admin.read, admin.write) are for the admin API alone: ask for another API's scopes or resources in a separate request.";
 
-    private static readonly string[] AdminScopes = [AdminOptions.ReadScope, AdminOptions.WriteScope];
-
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
             .UseSingletonHandler<AdminScopeGrant>()
@@ -33,7 +31,7 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
     {
         var principal = context.Principal;
         var scopes = principal?.GetScopes() ?? [];
-        if (principal is null || !scopes.Any(AdminScopes.Contains))
+        if (principal is null || !scopes.Any(AdminOptions.IsAdminScope))
         {
             return;
         }
@@ -53,7 +51,7 @@ internal sealed class AdminScopeGrant : IOpenIddictServerHandler<ProcessSignInCo
         var users = context.Transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
         if ((subject is null || await users.FindByIdAsync(subject) is not { } user || !await users.IsInRoleAsync(user, AdminOptions.Role)))
         {
-            principal.SetScopes(scopes.Except(AdminScopes, StringComparer.Ordinal));
+            principal.SetScopes(scopes.Where(s => !AdminOptions.IsAdminScope(s)));
             return;
         }
 

@@ -31,12 +31,12 @@ internal sealed class AdminScopeMix<TContext> : IOpenIddictServerHandler<TContex
         }
 
         var scopes = request.GetScopes();
-        if (!scopes.Any(s => s is AdminOptions.ReadScope or AdminOptions.WriteScope))
+        if (!scopes.Any(AdminOptions.IsAdminScope))
         {
             return;
         }
 
-        var others = scopes.Where(s => s is not AdminOptions.ReadScope and not AdminOptions.WriteScope).ToImmutableArray();
+        var others = scopes.Where(s => !AdminOptions.IsAdminScope(s)).ToImmutableArray();
         var mixed = request.GetResources().Any(r => r != AdminOptions.Audience);
         if (!mixed && others.Length > 0)
         {

@@ -33,10 +33,10 @@ internal sealed class TokenMinter(IServiceProvider services)
         var principal = request.UserName is { } userName
             ? await factory.CreateForUserAsync(await UserAsync(userName), [.. request.Scopes], new SessionAuthentication(null, [], null), sid: null, [], [.. request.Audiences], ct)
             : await factory.CreateForClientAsync(request.ClientId!, [.. request.Scopes], [.. request.Audiences], ct);
-        if (request.Scopes.Any(s => s is AdminOptions.ReadScope or AdminOptions.WriteScope) && principal.GetResources().Any(a => a != AdminOptions.Audience))
+        if (request.Scopes.Any(AdminOptions.IsAdminScope) && principal.GetResources().Any(a => a != AdminOptions.Audience))
         {
             // As the token and authorization endpoints refuse it (Admin/AdminScopeGrant.cs): another API could replay such a token against the admin API.
-            throw new CliFailure("The admin scopes are for the admin API alone: mint the token for another audience separately.");
+            throw new CliFailure(AdminScopeGrant.MixRefused);
         }
 
         foreach (var (type, value) in request.Claims)
